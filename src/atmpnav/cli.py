@@ -1,0 +1,209 @@
+"""The `atmpnav` command: thin wrappers over the library. Heavy imports stay inside commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from atmpnav.errors import AtmpnavError, InputError
+
+app = typer.Typer(
+    name="atmpnav",
+    help="ATMP Navigator: how a gene, cell or tissue therapy is classified in law, why, and what follows.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Evaluate the law in force on this date (YYYY-MM-DD; default: today)."),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def _echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+@app.command()
+def classify(
+    facts_file: Annotated[
+        str | None,
+        typer.Argument(help="Facts file (YAML or JSON); '-' reads standard input.", show_default=False),
+    ] = None,
+    text: Annotated[str | None, typer.Option("--text", help="Classify a plain description instead of facts.")] = None,
+    indication: Annotated[
+        str | None, typer.Option("--indication", help="Intended use, with --text (e.g. 'knee cartilage defects').")
+    ] = None,
+    as_json: AsJson = False,
+    as_of: AsOf = None,
+    jurisdiction: Annotated[
+        list[str] | None, typer.Option("--jurisdiction", "-j", help="Jurisdiction(s) to apply (default: EU).")
+    ] = None,
+    top: Annotated[int, typer.Option("--precedents", "-k", help="Similar cases to show with --text.")] = 5,
+) -> None:
+    """Classify a product from a facts file or a plain description, with the reasoning and open questions."""
+    from atmpnav.engine import classify as run
+    from atmpnav.engine import parse_date
+    from atmpnav.facts import load_facts
+
+    day = parse_date(as_of)
+    codes = tuple(jurisdiction or ["EU"])
+    if (facts_file is None) == (text is None):
+        raise InputError("give either FACTS_FILE or --text DESCRIPTION (not both)")
+    if text is not None:
+        from atmpnav.text.classify import classify_text
+
+        envelope = classify_text(text, indication=indication, jurisdictions=codes, as_of=day, top=top)
+    else:
+        stdin_text = sys.stdin.read() if facts_file == "-" else None
+        envelope = run(load_facts(facts_file or "-", stdin_text=stdin_text), codes, day)
+    if as_json:
+        _echo_json(envelope.to_json_dict())
+        return
+    from atmpnav.views.text import render_envelope
+
+    typer.echo(render_envelope(envelope), nl=False)
+
+
+@app.command()
+def ask(
+    save: Annotated[Path | None, typer.Option("--save", help="Save the answers as a facts file (YAML).")] = None,
+    as_of: AsOf = None,
+) -> None:
+    """Answer plain questions, one at a time, until the rules can decide; type 'back' to change an answer."""
+    from atmpnav.questionnaire import run_terminal
+
+    run_terminal(save=save, as_of=as_of)
+
+
+@app.command()
+def categories(as_json: AsJson = False) -> None:
+    """The four ATMP categories and the not-ATMP regimes, with definitions, legal basis and examples."""
+    from atmpnav.categories import CATEGORIES, as_dicts
+
+    if as_json:
+        _echo_json(as_dicts())
+        return
+    for cat in CATEGORIES:
+        typer.echo(f"{cat.code} - {cat.name} [{cat.kind}]")
+        typer.echo(f"  {cat.definition}")
+        typer.echo(f"  Legal basis: {cat.basis}")
+        if cat.examples:
+            typer.echo(f"  Examples: {'; '.join(cat.examples)}")
+        typer.echo("")
+
+
+@app.command()
+def rules(
+    rule_id: Annotated[str | None, typer.Argument(help="A rule id, e.g. EU-G2; omit to list all rules.")] = None,
+    jurisdiction: Annotated[str, typer.Option("--jurisdiction", "-j", help="Rule set to show.")] = "EU",
+    as_json: AsJson = False,
+) -> None:
+    """List the rules with their citations and dates, or show one rule."""
+    from atmpnav.rulebook import describe_rule, list_rules
+
+    if rule_id:
+        data = describe_rule(jurisdiction, rule_id)
+        if as_json:
+            _echo_json(data)
+            return
+        for version in data["versions"]:
+            typer.echo(f"{data['id']}: {version['title']}")
+            typer.echo(f"  Question:   {version['question']}")
+            typer.echo(f"  Basis:      {version['citation']}")
+            typer.echo(f"  Confidence: {version['confidence']}   Applies: {version['period']}")
+            if version["ambiguities"]:
+                typer.echo(f"  Ambiguities: {', '.join(version['ambiguities'])}")
+            if version["reading"]:
+                typer.echo(f"  Our reading: {version['reading']}")
+            typer.echo(f"  Evaluated by the engine: {'yes' if version['evaluated'] else 'reference only'}")
+        return
+    rows = list_rules(jurisdiction)
+    if as_json:
+        _echo_json(rows)
+        return
+    for row in rows:
+        typer.echo(f"{row['id']:<8} [{row['confidence']}] {row['title']}  ({row['period']})")
+        typer.echo(f"         {row['citation']}")
+
+
+@app.command()
+def schema(
+    which: Annotated[str, typer.Argument(help="'facts' or 'verdict'.")],
+) -> None:
+    """Print the JSON Schema of the product facts or of a verdict."""
+    if which == "facts":
+        from atmpnav.facts import facts_schema
+
+        _echo_json(facts_schema())
+    elif which == "verdict":
+        from atmpnav.verdict import verdict_schema
+
+        _echo_json(verdict_schema())
+    else:
+        raise InputError(f"unknown schema {which!r}: choose 'facts' or 'verdict'")
+
+
+def _mount_optional() -> None:
+    """Sub-commands whose modules may be absent in a partial checkout are mounted when present."""
+    import importlib.util
+
+    if importlib.util.find_spec("atmpnav.registry.cli"):
+        from atmpnav.registry.cli import app as registry_app
+
+        app.add_typer(registry_app, name="registry")
+
+
+@app.command()
+def info(as_json: AsJson = False) -> None:
+    """Where the data lives (data directory, database URL) and the versions in use."""
+    from atmpnav import __version__
+    from atmpnav.law import JURISDICTIONS
+
+    data: dict[str, Any] = {"version": __version__,
+                            "rule_sets": {k: v.version for k, v in JURISDICTIONS.items()}}
+    try:
+        from atmpnav.store import describe
+
+        data.update(describe())
+    except ImportError:  # storage is optional in a partial install
+        pass
+    if as_json:
+        _echo_json(data)
+        return
+    for key, value in data.items():
+        typer.echo(f"{key}: {value}")
+
+
+_mount_optional()
+
+
+def main() -> None:
+    """Entry point: map the project's errors to exit codes once, without tracebacks."""
+    import click
+
+    try:
+        app(standalone_mode=False)
+    except AtmpnavError as err:
+        typer.echo(f"error: {err.message}", err=True)
+        sys.exit(err.exit_code)
+    except click.exceptions.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,348 @@
+"""ProductFacts: the facts every classifier reads (the contract in docs/facts-and-verdicts.md).
+
+A fact is true, false, a value from its list, or None (= not known). A sub-record that is
+absent means the product has none of it (contract: "omit when the product has none"); a
+sub-record with ``present: null`` means "not known whether it has any".
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from atmpnav.errors import FactsError, InputFileError
+
+
+class Strict(BaseModel):
+    """Unknown fields are input errors, never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=False, validate_assignment=True)
+
+
+class ProductRole(StrEnum):
+    finished_product = "finished_product"
+    starting_material = "starting_material"
+
+
+class ClaimedPurpose(StrEnum):
+    treat_prevent_diagnose = "treat_prevent_diagnose"
+    regenerate_repair_replace = "regenerate_repair_replace"
+    cosmetic = "cosmetic"
+    none = "none"
+
+
+class SpecialCategory(StrEnum):
+    """Materials with their own legal regime (added to the contract for EU-X13/X14/X15)."""
+
+    none = "none"
+    organ_for_transplant = "organ_for_transplant"
+    intestinal_microbiota = "intestinal_microbiota"
+    reproductive_cells_embryos = "reproductive_cells_embryos"
+
+
+class NucleicAcidOrigin(StrEnum):
+    recombinant = "recombinant"
+    synthetic = "synthetic"
+    # Added: nucleic acid of a wild-type or conventionally attenuated organism (EU-G10).
+    natural = "natural"
+
+
+class Vehicle(StrEnum):
+    viral_vector = "viral_vector"
+    oncolytic_virus = "oncolytic_virus"
+    plasmid = "plasmid"
+    mrna = "mrna"
+    modified_cells = "modified_cells"
+    modified_microorganism = "modified_microorganism"
+    oligonucleotide = "oligonucleotide"
+    # Added: bacteriophages (EU-X8) and unmodified micro-organisms (EU-G10).
+    bacteriophage = "bacteriophage"
+    microorganism = "microorganism"
+    other = "other"
+
+
+class TransgeneRole(StrEnum):
+    therapeutic = "therapeutic"
+    safety_switch = "safety_switch"
+    marker = "marker"
+    manufacturing_tool = "manufacturing_tool"
+
+
+class GenomeEditing(StrEnum):
+    none = "none"
+    nucleic_acid_encoded = "nucleic_acid_encoded"
+    protein_only = "protein_only"
+
+
+class CellForm(StrEnum):
+    intact_cells = "intact_cells"
+    extracellular_vesicles = "extracellular_vesicles"
+    lysate = "lysate"
+    secretome = "secretome"
+    anucleate = "anucleate"
+
+
+class CellSource(StrEnum):
+    autologous = "autologous"
+    allogeneic = "allogeneic"
+    mixed = "mixed"
+    xenogeneic = "xenogeneic"
+
+
+class Viability(StrEnum):
+    viable = "viable"
+    non_viable = "non_viable"
+    mixed = "mixed"
+
+
+class Manipulation(StrEnum):
+    # Regulation (EC) No 1394/2007, Annex I: not substantial.
+    cutting = "cutting"
+    grinding = "grinding"
+    shaping = "shaping"
+    centrifugation = "centrifugation"
+    antibiotic_soaking = "antibiotic_soaking"
+    sterilisation = "sterilisation"
+    irradiation = "irradiation"
+    cell_separation = "cell_separation"
+    concentration = "concentration"
+    purification = "purification"
+    filtering = "filtering"
+    lyophilisation = "lyophilisation"
+    freezing = "freezing"
+    cryopreservation = "cryopreservation"
+    vitrification = "vitrification"
+    # Substantial by default (EU-M2).
+    expansion = "expansion"
+    differentiation = "differentiation"
+    activation = "activation"
+    antigen_loading = "antigen_loading"
+    genetic_modification = "genetic_modification"
+    reprogramming = "reprogramming"
+    # Case by case (EU-M4, ambiguity A1).
+    enzymatic_digestion = "enzymatic_digestion"
+    encapsulation = "encapsulation"
+    decellularisation = "decellularisation"
+    other = "other"
+
+
+ANNEX_I_MANIPULATIONS = frozenset(
+    {
+        Manipulation.cutting,
+        Manipulation.grinding,
+        Manipulation.shaping,
+        Manipulation.centrifugation,
+        Manipulation.antibiotic_soaking,
+        Manipulation.sterilisation,
+        Manipulation.irradiation,
+        Manipulation.cell_separation,
+        Manipulation.concentration,
+        Manipulation.purification,
+        Manipulation.filtering,
+        Manipulation.lyophilisation,
+        Manipulation.freezing,
+        Manipulation.cryopreservation,
+        Manipulation.vitrification,
+    }
+)
+SUBSTANTIAL_MANIPULATIONS = frozenset(
+    {
+        Manipulation.expansion,
+        Manipulation.differentiation,
+        Manipulation.activation,
+        Manipulation.antigen_loading,
+        Manipulation.genetic_modification,
+        Manipulation.reprogramming,
+    }
+)
+CASE_BY_CASE_MANIPULATIONS = frozenset(set(Manipulation) - ANNEX_I_MANIPULATIONS - SUBSTANTIAL_MANIPULATIONS)
+
+
+class ModeOfAction(StrEnum):
+    pharmacological_immunological_metabolic = "pharmacological_immunological_metabolic"
+    physical_structural = "physical_structural"
+
+
+class TissueOrigin(StrEnum):
+    """Where the cells come from (added for the essential-function anchors EU-F3/F5)."""
+
+    bone_marrow = "bone_marrow"
+    peripheral_blood = "peripheral_blood"
+    cord_blood = "cord_blood"
+    adipose = "adipose"
+    cartilage = "cartilage"
+    skin = "skin"
+    eye = "eye"
+    pancreatic_islets = "pancreatic_islets"
+    placenta_amnion = "placenta_amnion"
+    pluripotent_stem_cells = "pluripotent_stem_cells"
+    tumour = "tumour"
+    other = "other"
+
+
+class DonorRelation(StrEnum):
+    autologous = "autologous"
+    first_or_second_degree_relative = "first_or_second_degree_relative"
+    reproductive = "reproductive"
+    unrelated = "unrelated"
+
+
+class DeviceKind(StrEnum):
+    scaffold = "scaffold"
+    matrix = "matrix"
+    membrane = "membrane"
+    capsule = "capsule"
+    implant = "implant"
+    other = "other"
+
+
+class NucleicAcid(Strict):
+    present: bool | None = True
+    origin: NucleicAcidOrigin | None = None
+    vehicle: Vehicle | None = None
+    acts_on_genetic_sequence: bool | None = None
+    effect_from_sequence: bool | None = None
+    transgene_role: TransgeneRole | None = None
+    genome_editing: GenomeEditing | None = None
+
+
+class CellsOrTissues(Strict):
+    present: bool | None = True
+    form: CellForm | None = None
+    source: CellSource | None = None
+    viability: Viability | None = None
+    blood_component: bool | None = None
+    manipulations: list[Manipulation] | None = None
+    substantially_manipulated: bool | None = None
+    same_essential_function: bool | None = None
+    mode_of_action: ModeOfAction | None = None
+    # Added: where the cells come from, and whether they are used at another anatomical site.
+    tissue_origin: TissueOrigin | None = None
+    different_site: bool | None = None
+    # US facts (21 CFR 1271), read by a US classifier.
+    structural_tissue: bool | None = None
+    minimally_manipulated_us: bool | None = None
+    homologous_use_us: bool | None = None
+    combined_with_other_article: bool | None = None
+    systemic_effect: bool | None = None
+    donor_relation: DonorRelation | None = None
+    same_surgical_procedure: bool | None = None
+
+
+class Device(Strict):
+    present: bool | None = True
+    integral: bool | None = None
+    own_medical_purpose: bool | None = None
+    kind: DeviceKind | None = None
+    cells_primary_action: bool | None = None
+
+
+class HospitalExemption(Strict):
+    non_routine: bool | None = None
+    hospital: bool | None = None
+    same_member_state: bool | None = None
+    individual_prescription: bool | None = None
+
+
+class ProductFacts(Strict):
+    name: str | None = None
+    description: str | None = None
+    indication: str | None = None
+    for_human_administration: bool | None = None
+    product_role: ProductRole | None = None
+    claimed_purpose: ClaimedPurpose | None = None
+    vaccine_against_infectious_disease: bool | None = None
+    # Added: EU-G12 / regime of products with neither nucleic acid nor cells.
+    biological_active_substance: bool | None = None
+    # Added: organs, intestinal microbiota, gametes and embryos (EU-X13..X15).
+    # Absent means none: only organs, microbiota and gametes/embryos need to say so.
+    special_category: SpecialCategory | None = SpecialCategory.none
+    nucleic_acid: NucleicAcid | None = None
+    cells_or_tissues: CellsOrTissues | None = None
+    device: Device | None = None
+    hospital_exemption: HospitalExemption | None = None
+
+
+def get_fact(facts: ProductFacts, path: str) -> Any:
+    """Value at a dotted path; an absent sub-record reads as None."""
+    node: Any = facts
+    for part in path.split("."):
+        if node is None:
+            return None
+        node = getattr(node, part)
+    return node
+
+
+def with_fact(facts: ProductFacts, path: str, value: Any) -> ProductFacts:
+    """A copy of ``facts`` with one fact set (sub-records are created as needed)."""
+    data = facts.model_dump(mode="json", exclude_none=False)
+    node = data
+    parts = path.split(".")
+    for part in parts[:-1]:
+        if node.get(part) is None:
+            node[part] = {}
+        node = node[part]
+    node[parts[-1]] = value.value if isinstance(value, StrEnum) else value
+    return ProductFacts.model_validate(data)
+
+
+def _describe_error(err: dict[str, Any]) -> str:
+    path = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return f"{path}: unknown field (see `atmpnav schema facts` for the fields allowed)"
+    if kind == "enum":
+        allowed = err.get("ctx", {}).get("expected", "")
+        return f"{path}: {err['input']!r} is not allowed; expected one of {allowed}"
+    return f"{path}: {err['msg']} (got {err['input']!r})"
+
+
+def parse_facts(data: Any, *, source: str = "facts") -> ProductFacts:
+    """Validate a decoded mapping; errors name the field path and what is allowed."""
+    if not isinstance(data, dict):
+        raise FactsError(source, [f"(top level): expected a mapping of facts, got {type(data).__name__}"])
+    try:
+        return ProductFacts.model_validate(data)
+    except ValidationError as exc:
+        raise FactsError(source, [_describe_error(e) for e in exc.errors()]) from None
+
+
+def decode_document(text: str, *, source: str) -> Any:
+    """Decode JSON or YAML text (JSON is tried first: it is also YAML, but faster)."""
+    stripped = text.lstrip()
+    if stripped.startswith("{") or stripped.startswith("["):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputFileError(source, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    import yaml  # imported here: YAML is slower to import than JSON
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise InputFileError(source, f"invalid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+
+
+def load_facts(path: str | Path, *, stdin_text: str | None = None) -> ProductFacts:
+    """Load ProductFacts from a YAML or JSON file; ``-`` reads ``stdin_text``."""
+    if str(path) == "-":
+        source, text = "<stdin>", stdin_text or ""
+    else:
+        source = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputFileError(source, "file not found") from None
+        except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+            raise InputFileError(source, f"cannot read: {exc}") from None
+    return parse_facts(decode_document(text, source=source), source=source)
+
+
+def facts_schema() -> dict[str, Any]:
+    return ProductFacts.model_json_schema()

@@ -1,0 +1,6 @@
+"""Jurisdictions: one module per rule set, registered here by code."""
+
+from atmpnav.law.base import RuleSet
+from atmpnav.law.eu import EU
+
+JURISDICTIONS: dict[str, RuleSet] = {"EU": EU}

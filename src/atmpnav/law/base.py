@@ -1,0 +1,188 @@
+"""Rules as code: a rule is a small unit with an id, a question, a citation and dates.
+
+A jurisdiction is a :class:`RuleSet`: its rules (each id may have several versions that apply
+between different dates) and a decision procedure that asks them in order. The procedure reads
+facts only through :class:`Inquiry`, which records every step, the facts each step read, and
+stops with the missing facts when a deciding fact is unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from atmpnav.errors import InputError, UnknownNameError
+from atmpnav.facts import ProductFacts, get_fact
+
+Confidence = Literal["V", "K", "U"]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a rule found: yes/no/None (unknown) or a short value, and why."""
+
+    value: bool | str | None
+    because: str
+    facts: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()  # facts to ask when value is None
+    ambiguities: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        if self.value is True:
+            return "yes"
+        if self.value is False:
+            return "no"
+        if self.value is None:
+            return "unknown"
+        return str(self.value)
+
+
+Test = Callable[["Inquiry"], Answer]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    question: str
+    citation: str
+    confidence: Confidence
+    test: Test | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None  # last day the version applies
+    status: Literal["in_force", "proposal"] = "in_force"
+    ambiguities: tuple[str, ...] = ()
+    reading: str = ""  # where our reading is uncertain or departs from the spec, said openly
+
+    def applies_on(self, day: date) -> bool:
+        if self.status != "in_force":
+            return False
+        if self.valid_from and day < self.valid_from:
+            return False
+        return not (self.valid_to and day > self.valid_to)
+
+    def period(self) -> str:
+        start = self.valid_from.isoformat() if self.valid_from else "…"
+        end = self.valid_to.isoformat() if self.valid_to else "…"
+        if self.status == "proposal":
+            return "proposal, not in force"
+        return f"{start} to {end}"
+
+
+class Blocked(Exception):
+    """A deciding fact is unknown: the verdict is undetermined until it is answered."""
+
+
+class Unresolved(Exception):
+    """The law itself leaves the question open (an ambiguity of rules.md §6)."""
+
+    def __init__(self, ambiguity: str, likely: str | None = None) -> None:
+        super().__init__(ambiguity)
+        self.ambiguity = ambiguity
+        self.likely = likely
+
+
+@dataclass
+class Decision:
+    outcome: str
+    regime: str | None = None
+    combined: bool = False
+
+
+@dataclass
+class StepRecord:
+    rule: Rule
+    answer: Answer
+
+
+@dataclass
+class Inquiry:
+    """One run of a rule set over facts at a date: the facts, the steps, what is missing."""
+
+    ruleset: RuleSet
+    facts: ProductFacts
+    as_of: date
+    steps: list[StepRecord] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    ambiguities: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    pathway_notes: list[str] = field(default_factory=list)
+    origin: str | None = None
+
+    def fact(self, path: str) -> Any:
+        return get_fact(self.facts, path)
+
+    def rule(self, rule_id: str) -> Rule:
+        return self.ruleset.in_force(rule_id, self.as_of)
+
+    def ask(self, rule_id: str, *, block: bool = True) -> bool | str | None:
+        """Apply a rule, record the step; an unknown answer blocks unless ``block`` is false."""
+        rule = self.rule(rule_id)
+        assert rule.test is not None, f"{rule_id} has no test"
+        answer = rule.test(self)
+        self.record(rule, answer)
+        if answer.value is None and block:
+            self.need(*answer.missing)
+        return answer.value
+
+    def record(self, rule: Rule | str, answer: Answer) -> None:
+        if isinstance(rule, str):
+            rule = self.rule(rule)
+        self.steps.append(StepRecord(rule, answer))
+        for amb in answer.ambiguities:
+            self.flag(amb)
+
+    def note(self, rule_id: str, value: bool | str, because: str, facts: Iterable[str] = ()) -> None:
+        """Record a step whose answer the procedure itself establishes (priority rules, outcomes)."""
+        self.record(rule_id, Answer(value, because, tuple(facts)))
+
+    def flag(self, ambiguity: str) -> None:
+        if ambiguity not in self.ambiguities:
+            self.ambiguities.append(ambiguity)
+
+    def need(self, *paths: str) -> None:
+        for path in paths:
+            if path not in self.missing:
+                self.missing.append(path)
+        raise Blocked()
+
+
+@dataclass
+class RuleSet:
+    jurisdiction: str
+    name: str
+    version: str
+    procedure: Callable[[Inquiry], Decision] | None = None
+    rules: dict[str, list[Rule]] = field(default_factory=dict)
+
+    def add(self, rule: Rule) -> Rule:
+        self.rules.setdefault(rule.id, []).append(rule)
+        return rule
+
+    def define(self, rule_id: str, **meta: Any) -> Callable[[Test], Test]:
+        """Decorator: register ``test`` as the rule ``rule_id`` with its metadata."""
+
+        def wrap(test: Test) -> Test:
+            self.add(Rule(id=rule_id, test=test, **meta))
+            return test
+
+        return wrap
+
+    def in_force(self, rule_id: str, day: date) -> Rule:
+        versions = self.rules.get(rule_id)
+        if not versions:
+            raise UnknownNameError("rule", rule_id, sorted(self.rules))
+        for rule in versions:
+            if rule.applies_on(day):
+                return rule
+        periods = "; ".join(r.period() for r in versions)
+        raise InputError(
+            f"rule {rule_id} has no version in force on {day.isoformat()} (encoded periods: {periods}); "
+            "choose a later --as-of date"
+        )
+
+    def all_rules(self) -> list[Rule]:
+        return [r for versions in self.rules.values() for r in versions]

@@ -1,0 +1,144 @@
+"""Plain-language question and one-line help for every fact (used by `ask`, the web form and `missing`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+
+from atmpnav import facts as f
+
+
+@dataclass(frozen=True)
+class Question:
+    fact: str
+    text: str
+    help: str
+    kind: str  # "bool" | "enum" | "list"
+    options: tuple[str, ...] = ()
+
+
+def _opts(enum: type[StrEnum]) -> tuple[str, ...]:
+    return tuple(m.value for m in enum)
+
+
+_Q: list[Question] = [
+    Question("for_human_administration", "Will the product itself be given to patients?",
+             "Answer no for reagents, feeder cells or devices used only outside the body.", "bool"),
+    Question("product_role", "Is this the finished product, or only a starting material for another product?",
+             "A vector or plasmid used only to make modified cells is a starting material.", "enum",
+             _opts(f.ProductRole)),
+    Question("special_category", "Is the product one of these special materials?",
+             "Organs for transplantation, intestinal (faecal) microbiota, and gametes or embryos "
+             "have their own laws; choose 'none' otherwise.", "enum", _opts(f.SpecialCategory)),
+    Question("claimed_purpose", "What is the product presented or used for?",
+             "treat_prevent_diagnose: acts on a disease through its cells' or genes' action; "
+             "regenerate_repair_replace: rebuilds a human tissue; cosmetic; none: no medical claim.",
+             "enum", _opts(f.ClaimedPurpose)),
+    Question("vaccine_against_infectious_disease", "Is it a vaccine against an infectious disease?",
+             "Cancer 'vaccines' do not count: only vaccines that protect against or treat an infection.", "bool"),
+    Question("biological_active_substance", "Is the active substance biological (made by or taken from a living "
+             "organism, e.g. a recombinant protein)?", "Answer no for chemically synthesised substances.", "bool"),
+    Question("nucleic_acid.present", "Does the product contain DNA or RNA that it delivers (a vector, plasmid, "
+             "mRNA, oligonucleotide or genetically modified cells or organisms)?",
+             "Answer yes also for cells that were genetically modified or gene-edited before administration.", "bool"),
+    Question("nucleic_acid.origin", "How was the nucleic acid made?",
+             "recombinant: vectors, plasmids, modified cells or organisms, mRNA transcribed from a DNA template; "
+             "synthetic: wholly chemical synthesis (most antisense oligonucleotides and siRNAs); "
+             "natural: a wild-type or conventionally attenuated virus or bacterium.", "enum",
+             _opts(f.NucleicAcidOrigin)),
+    Question("nucleic_acid.vehicle", "What carries the nucleic acid?",
+             "e.g. an AAV or lentiviral vector, an oncolytic virus, a plasmid, mRNA in lipid nanoparticles, "
+             "modified cells.", "enum", _opts(f.Vehicle)),
+    Question("nucleic_acid.acts_on_genetic_sequence", "Is the nucleic acid meant to regulate, repair, replace, "
+             "add or delete a genetic sequence?", "A gene added to cells, an edited gene or a silenced gene: yes.",
+             "bool"),
+    Question("nucleic_acid.effect_from_sequence", "Does the treatment effect come directly from that sequence or "
+             "the protein it makes?", "No, if the gene is only a safety switch, marker or manufacturing tool and "
+             "the cells themselves do the work.", "bool"),
+    Question("nucleic_acid.transgene_role", "What is the added gene for?",
+             "therapeutic, or only a safety_switch (suicide gene), a marker, or a manufacturing_tool "
+             "(e.g. immortalisation).", "enum", _opts(f.TransgeneRole)),
+    Question("nucleic_acid.genome_editing", "Is the patient's or the cells' genome edited, and how is the editor "
+             "delivered?", "nucleic_acid_encoded: the editor is delivered as DNA or mRNA; protein_only: "
+             "as protein or ribonucleoprotein with a synthetic guide.", "enum", _opts(f.GenomeEditing)),
+    Question("cells_or_tissues.present", "Does the product contain human or animal cells or tissues, or material "
+             "derived from them?", "Include cell-derived vesicles, lysates and conditioned media.", "bool"),
+    Question("cells_or_tissues.form", "In what form are the cells in the final product?",
+             "intact_cells (nucleated cells or tissue), extracellular_vesicles, lysate, secretome "
+             "(conditioned medium), or anucleate (e.g. platelets, red cells).", "enum", _opts(f.CellForm)),
+    Question("cells_or_tissues.source", "Whose cells are they?",
+             "autologous: the patient's own; allogeneic: a human donor's; mixed: both; xenogeneic: animal.",
+             "enum", _opts(f.CellSource)),
+    Question("cells_or_tissues.viability", "Are the cells alive when given?",
+             "non_viable: killed, irradiated to death, decellularised or devitalised.", "enum", _opts(f.Viability)),
+    Question("cells_or_tissues.blood_component", "Is the product whole blood or a blood component "
+             "(red cells, platelets, plasma, platelet-rich plasma, donor lymphocytes)?", "", "bool"),
+    Question("cells_or_tissues.manipulations", "Which processing steps do the cells undergo?",
+             "List every step, e.g. cell_separation, cryopreservation, expansion (culture), activation, "
+             "genetic_modification, enzymatic_digestion.", "list", _opts(f.Manipulation)),
+    Question("cells_or_tissues.substantially_manipulated", "Does the processing change the cells' biological "
+             "characteristics, functions or structure relevant to the intended use?",
+             "Expansion, differentiation, activation and genetic modification do; cutting, centrifugation, "
+             "separation and freezing do not. Needed only where a step is judged case by case.", "bool"),
+    Question("cells_or_tissues.same_essential_function", "Will the cells do in the patient the same essential "
+             "job they did in the donor?", "Bone-marrow stem cells rebuilding blood: yes. The same cells "
+             "used to repair heart muscle: no.", "bool"),
+    Question("cells_or_tissues.mode_of_action", "How do the (non-living) cells or tissues act?",
+             "pharmacological_immunological_metabolic, or physical_structural (e.g. a matrix or covering).",
+             "enum", _opts(f.ModeOfAction)),
+    Question("cells_or_tissues.tissue_origin", "Which tissue do the cells come from?", "", "enum",
+             _opts(f.TissueOrigin)),
+    Question("cells_or_tissues.different_site", "Are the cells used at a different place in the body than where "
+             "they came from?", "", "bool"),
+    Question("device.present", "Is a medical device, scaffold, matrix, membrane or capsule part of the product?",
+             "Do not count syringes, catheters or applicators supplied separately.", "bool"),
+    Question("device.integral", "Do the device and the cells form one product that is used together?",
+             "e.g. cells seeded on a membrane: yes; a separate applicator: no.", "bool"),
+    Question("device.own_medical_purpose", "Would the device part have a medical purpose of its own?",
+             "A CE-markable scaffold or membrane: yes; a carrier matrix with no claim on its own: no.", "bool"),
+    Question("device.kind", "What kind of device is it?", "", "enum", _opts(f.DeviceKind)),
+    Question("device.cells_primary_action", "Is the action of the (non-living) cells primary to the device's?",
+             "", "bool"),
+    Question("hospital_exemption.non_routine", "Is it prepared on a non-routine basis?", "", "bool"),
+    Question("hospital_exemption.hospital", "Is it prepared and used in a hospital?", "", "bool"),
+    Question("hospital_exemption.same_member_state", "Is it used in the same EU Member State where it is made?",
+             "", "bool"),
+    Question("hospital_exemption.individual_prescription", "Is it made for one patient on an individual "
+             "medical prescription?", "", "bool"),
+]
+
+QUESTIONS: dict[str, Question] = {q.fact: q for q in _Q}
+
+
+def question_for(fact: str) -> Question:
+    return QUESTIONS[fact]
+
+
+def coerce_answer(fact: str, raw: str) -> Any:
+    """Turn a typed answer into the fact's value; raise ValueError with what is allowed."""
+    q = QUESTIONS[fact]
+    text = raw.strip().lower()
+    if q.kind == "bool":
+        if text in {"y", "yes", "true", "1"}:
+            return True
+        if text in {"n", "no", "false", "0"}:
+            return False
+        raise ValueError("answer yes or no")
+    if q.kind == "enum":
+        if text in q.options:
+            return text
+        if text.isdigit() and 1 <= int(text) <= len(q.options):
+            return q.options[int(text) - 1]
+        raise ValueError(f"choose one of: {', '.join(q.options)}")
+    items = [t.strip() for t in text.replace(";", ",").split(",") if t.strip()]
+    bad = [t for t in items if t not in q.options]
+    if bad:
+        raise ValueError(f"unknown step(s) {', '.join(bad)}; allowed: {', '.join(q.options)}")
+    return items
+
+
+def fact_options(model: type[BaseModel], name: str) -> tuple[str, ...]:
+    return QUESTIONS[name].options if name in QUESTIONS else ()

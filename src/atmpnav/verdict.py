@@ -1,0 +1,105 @@
+"""Verdict, Step, Missing and the JSON envelope (the contract in docs/facts-and-verdicts.md)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from atmpnav.facts import ProductFacts
+
+EU_OUTCOMES = ("GTMP", "sCTMP", "TEP", "not ATMP", "undetermined")
+ATMP_OUTCOMES = ("GTMP", "sCTMP", "TEP")
+EU_REGIMES = (
+    "atmp_centralised",
+    "tissues_cells",
+    "blood",
+    "medical_device",
+    "biological_medicinal_product",
+    "chemical_medicinal_product",
+    "vaccine",
+    "organ_transplant",
+    "starting_material",
+    "not_for_human_administration",
+    "cosmetic",
+    "other",
+)
+
+
+class Step(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str
+    question: str
+    answer: str  # "yes" | "no" | "unknown" | a short value
+    basis: str
+    explanation: str = ""
+    confidence: Literal["V", "K", "U"] = "K"
+    facts: list[str] = Field(default_factory=list)  # the fact paths this step read
+    evidence: str | None = None  # words of the input that decided, for free text
+
+
+class Missing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fact: str
+    question: str
+    help: str = ""
+    options: list[str] = Field(default_factory=list)
+
+
+class Verdict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    jurisdiction: str
+    outcome: str
+    likely_outcome: str
+    combined: bool = False
+    regime: str | None = None
+    confidence: float = 1.0
+    origin: str | None = None  # autologous | allogeneic | xenogeneic (EU-P2)
+    rules_fired: list[str] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=list)
+    missing: list[Missing] = Field(default_factory=list)
+    ambiguities: list[str] = Field(default_factory=list)
+    pathway_notes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    as_of: str = ""
+    ruleset: str = ""
+
+    @property
+    def determined(self) -> bool:
+        return self.outcome != "undetermined"
+
+
+class Precedent(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    outcome: str
+    combined: bool = False
+    source: str
+    score: float
+    matched_terms: list[str] = Field(default_factory=list)
+    note: str = "similar, not binding"
+
+
+class Envelope(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    facts: ProductFacts
+    verdicts: dict[str, Verdict]
+    precedents: list[Precedent] = Field(default_factory=list)
+    evidence: dict[str, str] = Field(default_factory=dict)  # fact path -> words, for free text
+
+    def to_json_dict(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json")
+        data["facts"] = self.facts.model_dump(mode="json", exclude_none=True)
+        if not self.evidence:
+            data.pop("evidence")
+        return data
+
+
+def verdict_schema() -> dict[str, Any]:
+    return Verdict.model_json_schema()

@@ -1,0 +1,51 @@
+"""Declarative cases (tests/cases/<jurisdiction>/*.yaml): facts -> expected outcome and the rules that must fire."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from atmpnav.engine import classify_one
+from atmpnav.facts import parse_facts
+
+CASES = Path(__file__).parent / "cases"
+FILES = sorted(CASES.glob("*/*.yaml"))
+
+
+def _load(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_case(path: Path) -> None:
+    case = _load(path)
+    expect = case["expect"]
+    facts = parse_facts(case["facts"], source=str(path))
+    verdict = classify_one(facts, path.parent.name.upper(), expect.get("as_of", "2026-11-25"))
+    reasoning = "\n".join(f"{s.rule}: {s.answer} - {s.explanation}" for s in verdict.steps)
+    detail = f"{case['id']}: got {verdict.outcome}/{verdict.regime}, missing={[m.fact for m in verdict.missing]}\n"
+    if verdict.outcome == "undetermined" and expect.get("accept_undetermined"):
+        assert verdict.missing or verdict.ambiguities, detail + reasoning
+        return
+    assert verdict.outcome == expect["outcome"], detail + reasoning
+    if expect["outcome"] != "undetermined":
+        regimes = [expect.get("regime"), *expect.get("regime_alternatives", [])]
+        assert verdict.regime in regimes, detail + reasoning
+        assert verdict.combined == expect.get("combined", False), detail + reasoning
+    missing_rules = [r for r in expect.get("rules", []) if r not in verdict.rules_fired]
+    assert not missing_rules, detail + f"rules that did not fire: {missing_rules}\n" + reasoning
+    for amb in expect.get("ambiguities", []):
+        assert amb in verdict.ambiguities, detail + f"ambiguity {amb} not flagged"
+    if "origin" in expect:
+        assert verdict.origin == expect["origin"], detail
+    for note in expect.get("pathway_notes", []):
+        assert note in verdict.pathway_notes, detail
+
+
+def test_every_spec_case_is_encoded() -> None:
+    ids = {_load(p)["id"] for p in CASES.glob("eu/*.yaml")}
+    expected = {f"TC-{n:03d}" for n in range(1, 87)}
+    assert expected <= {i.rstrip("ab") for i in ids}, sorted(expected - ids)
