@@ -186,21 +186,21 @@ _mount_optional()
 
 def main() -> None:
     """Entry point: map the project's errors to exit codes once, without tracebacks."""
-    import click
+    from typer._click.exceptions import ClickException  # Typer vendors Click
 
     try:
         app(standalone_mode=False)
     except AtmpnavError as err:
         typer.echo(f"error: {err.message}", err=True)
         sys.exit(err.exit_code)
-    except click.exceptions.Abort:
-        typer.echo("aborted", err=True)
+    except typer.Abort:
+        typer.echo("\naborted", err=True)
         sys.exit(130)
-    except click.ClickException as err:
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except ClickException as err:
         err.show()
         sys.exit(err.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(0)
 

@@ -135,6 +135,7 @@ def classify_one(facts: ProductFacts, jurisdiction: str = "EU", as_of: date | st
         return verdict
     verdict.confidence = 0.0
     if open_question:
+        verdict.open_legal_question = open_question.ambiguity
         verdict.notes.insert(0, f"The law leaves this open (ambiguity {open_question.ambiguity}); an EMA/CAT "
                              "classification request (Art 17 of Regulation (EC) No 1394/2007) can settle it.")
         if open_question.likely:

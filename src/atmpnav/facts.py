@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from atmpnav.errors import FactsError, InputFileError
 
@@ -265,6 +265,12 @@ class ProductFacts(Strict):
     cells_or_tissues: CellsOrTissues | None = None
     device: Device | None = None
     hospital_exemption: HospitalExemption | None = None
+
+    @model_validator(mode="after")
+    def _organ_has_tissue(self) -> ProductFacts:
+        if self.special_category == SpecialCategory.organ_for_transplant and self.cells_or_tissues is None:
+            raise ValueError("special_category organ_for_transplant needs cells_or_tissues (at least its source)")
+        return self
 
 
 def get_fact(facts: ProductFacts, path: str) -> Any:

@@ -62,6 +62,8 @@ class Verdict(BaseModel):
     steps: list[Step] = Field(default_factory=list)
     missing: list[Missing] = Field(default_factory=list)
     ambiguities: list[str] = Field(default_factory=list)
+    # The ambiguity that leaves the law itself undecided (undetermined with nothing to ask).
+    open_legal_question: str | None = None
     pathway_notes: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     as_of: str = ""

@@ -1049,7 +1049,10 @@ def _scope(c: Inquiry) -> Decision | None:
             raise Unresolved("A10")
         return _not_atmp("organ_transplant")
     if c.ask("EU-S1", block=False) is False:
-        return _not_atmp("medical_device" if c.fact("device.own_medical_purpose") else "other")
+        if c.fact("device.present"):
+            own_purpose = c.ask("EU-D2", block=False)
+            return _not_atmp("medical_device" if own_purpose else "other")
+        return _not_atmp("other")
     if c.fact("claimed_purpose") == ClaimedPurpose.cosmetic and not c.ask("EU-S5"):
         return _not_atmp("cosmetic")
     return None
@@ -1084,6 +1087,8 @@ def _gene_therapy(c: Inquiry) -> bool | Decision:
                            "acting by transcription or translation may become GTMPs.")
         else:
             c.ask("EU-G10")
+            if c.fact("nucleic_acid.vehicle") == Vehicle.bacteriophage:
+                c.ask("EU-X8")
         return False
     vehicle = c.fact("nucleic_acid.vehicle")
     if vehicle == Vehicle.mrna:
@@ -1157,6 +1162,25 @@ def _substantial(c: Inquiry) -> bool | None:
     return value
 
 
+def _non_viable_regime(c: Inquiry) -> Decision:
+    """Non-viable tissue acting physically: tissues law if it is still the tissue, else the MDR."""
+    derived = Manipulation.decellularisation in (c.fact("cells_or_tissues.manipulations") or [])
+    if c.fact("cells_or_tissues.source") == CellSource.xenogeneic or derived:
+        c.ask("EU-X1")
+        return _not_atmp("medical_device")
+    substantial = _substantial(c)
+    if substantial is None:
+        c.need("cells_or_tissues.manipulations" if c.fact("cells_or_tissues.manipulations") is None
+               else "cells_or_tissues.substantially_manipulated")
+    if substantial:
+        c.ask("EU-X1")
+        return _not_atmp("medical_device")
+    if c.ask("EU-F1", block=False) is not None:
+        c.ask("EU-F2")
+    c.ask("EU-X2")
+    return _not_atmp("tissues_cells")
+
+
 def _cell_product(c: Inquiry) -> Decision:
     """DP-3 to DP-8, DP-10: cells and tissues."""
     if not c.ask("EU-C6"):
@@ -1167,13 +1191,10 @@ def _cell_product(c: Inquiry) -> Decision:
         c.ask("EU-X10" if form == CellForm.lysate else "EU-X9")
         return _not_atmp("biological_medicinal_product")
     viable = c.fact("cells_or_tissues.viability") in {Viability.viable, Viability.mixed}
+    if c.fact("cells_or_tissues.source") == CellSource.xenogeneic:
+        c.ask("EU-X11")
     if c.ask("EU-T3"):
-        c.ask("EU-X1")
-        if c.fact("cells_or_tissues.source") == CellSource.xenogeneic or Manipulation.decellularisation in (
-            c.fact("cells_or_tissues.manipulations") or []
-        ):
-            return _not_atmp("medical_device")
-        return _not_atmp("tissues_cells")
+        return _non_viable_regime(c)
     if viable:
         c.note("EU-P1", True, "Viable cells: their pharmacological, immunological or metabolic action is deemed "
                "the principal mode of action.", ["cells_or_tissues.viability"])
@@ -1195,6 +1216,9 @@ def _cell_product(c: Inquiry) -> Decision:
             c.ask("EU-F3")
         if non_homologous is False and c.fact("cells_or_tissues.different_site"):
             c.ask("EU-F5")
+    if Manipulation.antigen_loading in (c.fact("cells_or_tissues.manipulations") or []):
+        c.note("EU-X10", False, "The cells are loaded with antigen (e.g. tumour lysate) but remain intact cells: "
+               "not a lysate product.", ["cells_or_tissues.manipulations", "cells_or_tissues.form"])
     if substantial is True or non_homologous is True:
         why = "substantially manipulated" if substantial else "used for a different essential function"
         c.note("EU-C2", True, f"The cells are {why}.",
@@ -1218,7 +1242,7 @@ def _cell_product(c: Inquiry) -> Decision:
         if non_homologous is None:
             missing.append("cells_or_tissues.same_essential_function")
         c.need(*missing)
-    if c.fact("cells_or_tissues.source") == CellSource.xenogeneic or not viable:
+    if c.fact("cells_or_tissues.source") == CellSource.xenogeneic or not viable or c.fact("device.present"):
         c.ask("EU-T2")
     return _claim(c, viable)
 

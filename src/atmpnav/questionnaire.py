@@ -1,0 +1,108 @@
+"""A questionnaire that asks only the facts the rules still miss (CLI `ask` and the web form share it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from atmpnav.engine import classify_one, parse_date
+from atmpnav.facts import ProductFacts, get_fact, with_fact
+from atmpnav.questions import QUESTIONS, Question, coerce_answer
+from atmpnav.verdict import Verdict
+
+
+def initial_facts() -> ProductFacts:
+    """Nothing known yet: the sub-records exist with `present` unknown, so the rules ask about them."""
+    return ProductFacts(nucleic_acid={"present": None}, cells_or_tissues={"present": None},
+                        device={"present": None})
+
+
+@dataclass
+class Session:
+    """Answers given so far, in order, so that any answer can be changed ('back')."""
+
+    as_of: date
+    answers: list[tuple[str, Any]] = field(default_factory=list)
+
+    def facts(self) -> ProductFacts:
+        facts = initial_facts()
+        for path, value in self.answers:
+            facts = with_fact(facts, path, value)
+        return facts
+
+    def verdict(self) -> Verdict:
+        return classify_one(self.facts(), "EU", self.as_of)
+
+    def next_question(self) -> Question | None:
+        verdict = self.verdict()
+        for missing in verdict.missing:
+            if missing.fact in QUESTIONS:
+                return QUESTIONS[missing.fact]
+        return None
+
+    def answer(self, path: str, value: Any) -> None:
+        self.answers = [(p, v) for p, v in self.answers if p != path]
+        self.answers.append((path, value))
+
+    def back(self) -> str | None:
+        if not self.answers:
+            return None
+        path, _ = self.answers.pop()
+        return path
+
+
+def facts_to_yaml(facts: ProductFacts) -> str:
+    import yaml
+
+    data = facts.model_dump(mode="json", exclude_none=True)
+    for block in ("nucleic_acid", "cells_or_tissues", "device"):
+        if data.get(block) == {}:
+            data.pop(block)  # an unanswered block stays unknown only while asking; saved, it would mean "none"
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def run_terminal(save: Path | None = None, as_of: str | None = None) -> Verdict:
+    """Ask in the terminal until the rules decide; print the verdict; optionally save the facts."""
+    import typer
+
+    from atmpnav.views.text import render_verdict
+
+    session = Session(as_of=parse_date(as_of))
+    typer.echo("Answer each question; 'back' changes the previous answer, 'quit' stops. "
+               "Options can be typed or chosen by number.\n")
+    while True:
+        question = session.next_question()
+        if question is None:
+            break
+        typer.echo(question.text)
+        if question.help:
+            typer.echo(f"  ({question.help})")
+        if question.options:
+            for n, option in enumerate(question.options, 1):
+                typer.echo(f"  {n}. {option}")
+        raw = typer.prompt(">", default="", show_default=False)
+        command = raw.strip().lower()
+        if command == "quit":
+            break
+        if command == "back":
+            changed = session.back()
+            typer.echo(f"  (changing: {changed})\n" if changed else "  (nothing to go back to)\n")
+            continue
+        try:
+            session.answer(question.fact, coerce_answer(question.fact, raw))
+        except ValueError as err:
+            typer.echo(f"  {err}\n")
+            continue
+        typer.echo("")
+    verdict = session.verdict()
+    typer.echo(render_verdict(verdict))
+    if save is not None:
+        save.write_text(facts_to_yaml(session.facts()), encoding="utf-8")
+        typer.echo(f"\nSaved the answers to {save}")
+    return verdict
+
+
+def current_value(facts: ProductFacts, path: str) -> Any:
+    return get_fact(facts, path)

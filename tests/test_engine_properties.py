@@ -1,0 +1,80 @@
+"""Properties of the EU engine over generated facts."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+
+from atmpnav.engine import classify_one
+from atmpnav.facts import ProductFacts, get_fact, with_fact
+from atmpnav.questions import QUESTIONS
+from atmpnav.verdict import EU_OUTCOMES, EU_REGIMES
+from tests.strategies import product_facts
+
+DAY = "2026-11-25"
+BLOCKING_AMBIGUITIES = {"A6", "A10", "A12", "A13"}  # the law itself leaves these open (rules.md §6)
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(product_facts())
+def test_always_a_well_formed_verdict(facts: ProductFacts) -> None:
+    verdict = classify_one(facts, "EU", DAY)
+    assert verdict.outcome in EU_OUTCOMES
+    assert verdict.likely_outcome in EU_OUTCOMES
+    if verdict.determined:
+        assert verdict.likely_outcome == verdict.outcome
+        assert verdict.confidence == 1.0
+        assert verdict.regime in EU_REGIMES
+        assert (verdict.regime == "atmp_centralised") == (verdict.outcome in {"GTMP", "sCTMP", "TEP"})
+        assert not verdict.combined or verdict.outcome in {"GTMP", "sCTMP", "TEP"}
+    else:
+        assert verdict.confidence < 1.0
+    for step in verdict.steps:
+        assert step.basis and step.question and step.rule.startswith("EU-")
+    assert set(verdict.rules_fired) <= {s.rule for s in verdict.steps}
+
+
+@SETTINGS
+@given(product_facts())
+def test_deterministic(facts: ProductFacts) -> None:
+    first = classify_one(facts, "EU", DAY).model_dump()
+    second = classify_one(ProductFacts.model_validate(facts.model_dump()), "EU", DAY).model_dump()
+    assert first == second
+
+
+@SETTINGS
+@given(product_facts())
+def test_undetermined_exactly_when_a_deciding_fact_is_unknown(facts: ProductFacts) -> None:
+    verdict = classify_one(facts, "EU", DAY)
+    assert (not verdict.determined) == (bool(verdict.missing) or verdict.open_legal_question is not None)
+    assert not (verdict.missing and verdict.open_legal_question)
+    if verdict.open_legal_question:
+        assert verdict.open_legal_question in BLOCKING_AMBIGUITIES
+    for missing in verdict.missing:
+        assert get_fact(facts, missing.fact) is None, f"{missing.fact} is known but reported missing"
+        assert missing.fact in QUESTIONS and missing.question
+
+
+@SETTINGS
+@given(product_facts(complete=True))
+def test_complete_facts_never_miss_anything(facts: ProductFacts) -> None:
+    verdict = classify_one(facts, "EU", DAY)
+    assert verdict.missing == []
+    if not verdict.determined:
+        assert verdict.open_legal_question in BLOCKING_AMBIGUITIES
+
+
+@settings(max_examples=150, deadline=None)
+@given(product_facts())
+def test_answering_the_missing_facts_reaches_a_decision(facts: ProductFacts) -> None:
+    """Answering what the verdict asks (any valid answer) always makes progress to a final verdict."""
+    for _ in range(40):
+        verdict = classify_one(facts, "EU", DAY)
+        if not verdict.missing:
+            return
+        fact = verdict.missing[0].fact
+        question = QUESTIONS[fact]
+        value = True if question.kind == "bool" else question.options[0]
+        value = [value] if question.kind == "list" else value
+        facts = with_fact(facts, fact, value)
+    raise AssertionError("the questionnaire did not converge")
