@@ -150,14 +150,32 @@ def schema(
         raise InputError(f"unknown schema {which!r}: choose 'facts' or 'verdict'")
 
 
-def _mount_optional() -> None:
-    """Sub-commands whose modules may be absent in a partial checkout are mounted when present."""
-    import importlib.util
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+) -> None:
+    """Start the web application and REST API on the embedded database (or ATMPNAV_DATABASE_URL)."""
+    from atmpnav.web.app import serve as run_server
 
-    if importlib.util.find_spec("atmpnav.registry.cli"):
+    run_server(host=host, port=port)
+
+
+def _mount_subcommands() -> None:
+    # TODO(integration): drop the guards once registry and text land.
+    try:
         from atmpnav.registry.cli import app as registry_app
 
         app.add_typer(registry_app, name="registry")
+    except ImportError:
+        pass
+    try:
+        from atmpnav.text.cli import batch_command, precedents_command
+
+        app.command("precedents")(precedents_command)
+        app.command("batch")(batch_command)
+    except ImportError:
+        pass
 
 
 @app.command()
@@ -181,7 +199,7 @@ def info(as_json: AsJson = False) -> None:
         typer.echo(f"{key}: {value}")
 
 
-_mount_optional()
+_mount_subcommands()
 
 
 def main() -> None:

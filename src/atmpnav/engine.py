@@ -11,7 +11,7 @@ from atmpnav.facts import ProductFacts, with_fact
 from atmpnav.law import JURISDICTIONS
 from atmpnav.law.base import Blocked, Decision, Inquiry, RuleSet, Unresolved
 from atmpnav.questions import QUESTIONS
-from atmpnav.verdict import Envelope, Missing, Step, Verdict
+from atmpnav.verdict import Envelope, Missing, Verdict
 
 EXPLORE_BUDGET = 64  # rule-set runs spent estimating likely_outcome for an undetermined verdict
 
@@ -77,17 +77,18 @@ def explore(rules: RuleSet, facts: ProductFacts, as_of: date, missing: list[str]
     return outcomes
 
 
-def _steps(inquiry: Inquiry) -> list[Step]:
+def _steps(inquiry: Inquiry) -> list[dict[str, Any]]:
+    # Plain dicts, validated once with the Verdict (pydantic-core is faster on one big dict).
     return [
-        Step(
-            rule=record.rule.id,
-            question=record.rule.question,
-            answer=record.answer.label,
-            basis=record.rule.citation,
-            explanation=record.answer.because,
-            confidence=record.rule.confidence,
-            facts=list(record.answer.facts),
-        )
+        {
+            "rule": record.rule.id,
+            "question": record.rule.question,
+            "answer": record.answer.label,
+            "basis": record.rule.citation,
+            "explanation": record.answer.because,
+            "confidence": record.rule.confidence,
+            "facts": list(record.answer.facts),
+        }
         for record in inquiry.steps
     ]
 
@@ -114,20 +115,20 @@ def classify_one(facts: ProductFacts, jurisdiction: str = "EU", as_of: date | st
         uncertain = record.rule.confidence == "U" or record.rule.reading.startswith("[U]")
         if uncertain and record.answer.value not in (None, False) and record.rule.reading:
             notes.append(f"{record.rule.id}: {record.rule.reading}")
-    verdict = Verdict(
-        jurisdiction=rules.jurisdiction,
-        outcome="undetermined",
-        likely_outcome="undetermined",
-        rules_fired=fired,
-        steps=_steps(inquiry),
-        missing=_missing(inquiry.missing),
-        ambiguities=sorted(inquiry.ambiguities, key=lambda a: int(a[1:])),
-        pathway_notes=inquiry.pathway_notes,
-        notes=notes,
-        origin=inquiry.origin,
-        as_of=day.isoformat(),
-        ruleset=rules.version,
-    )
+    verdict = Verdict.model_validate({
+        "jurisdiction": rules.jurisdiction,
+        "outcome": "undetermined",
+        "likely_outcome": "undetermined",
+        "rules_fired": fired,
+        "steps": _steps(inquiry),
+        "missing": _missing(inquiry.missing),
+        "ambiguities": sorted(inquiry.ambiguities, key=lambda a: int(a[1:])),
+        "pathway_notes": inquiry.pathway_notes,
+        "notes": notes,
+        "origin": inquiry.origin,
+        "as_of": day.isoformat(),
+        "ruleset": rules.version,
+    })
     if decision:
         verdict.outcome = verdict.likely_outcome = decision.outcome
         verdict.regime = decision.regime

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -273,10 +274,15 @@ class ProductFacts(Strict):
         return self
 
 
+@lru_cache(maxsize=256)
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
 def get_fact(facts: ProductFacts, path: str) -> Any:
     """Value at a dotted path; an absent sub-record reads as None."""
     node: Any = facts
-    for part in path.split("."):
+    for part in _parts(path):
         if node is None:
             return None
         node = getattr(node, part)
@@ -284,16 +290,18 @@ def get_fact(facts: ProductFacts, path: str) -> Any:
 
 
 def with_fact(facts: ProductFacts, path: str, value: Any) -> ProductFacts:
-    """A copy of ``facts`` with one fact set (sub-records are created as needed)."""
-    data = facts.model_dump(mode="json", exclude_none=False)
-    node = data
-    parts = path.split(".")
-    for part in parts[:-1]:
-        if node.get(part) is None:
-            node[part] = {}
-        node = node[part]
-    node[parts[-1]] = value.value if isinstance(value, StrEnum) else value
-    return ProductFacts.model_validate(data)
+    """A copy of ``facts`` with one fact set and validated (a missing sub-record is created)."""
+    parts = _parts(path)
+    copy = facts.model_copy()
+    if len(parts) == 1:
+        setattr(copy, parts[0], value)
+        return copy
+    block_name, name = parts
+    block = getattr(facts, block_name)
+    block = block.model_copy() if block is not None else ProductFacts.model_fields[block_name].annotation.__args__[0]()
+    setattr(block, name, value)
+    setattr(copy, block_name, block)
+    return copy
 
 
 def _describe_error(err: dict[str, Any]) -> str:

@@ -22,7 +22,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-MODEL_MODULES: tuple[str, ...] = ("atmpnav.registry.models",)
+MODEL_MODULES: tuple[str, ...] = ("atmpnav.registry.models", "atmpnav.assessments")
 
 
 class Base(DeclarativeBase):

@@ -157,9 +157,11 @@ class RuleSet:
     version: str
     procedure: Callable[[Inquiry], Decision] | None = None
     rules: dict[str, list[Rule]] = field(default_factory=dict)
+    _in_force_cache: dict[tuple[str, date], Rule] = field(default_factory=dict, repr=False)
 
     def add(self, rule: Rule) -> Rule:
         self.rules.setdefault(rule.id, []).append(rule)
+        self._in_force_cache.clear()
         return rule
 
     def define(self, rule_id: str, **meta: Any) -> Callable[[Test], Test]:
@@ -172,6 +174,13 @@ class RuleSet:
         return wrap
 
     def in_force(self, rule_id: str, day: date) -> Rule:
+        key = (rule_id, day)
+        found = self._in_force_cache.get(key)
+        if found is None:
+            found = self._in_force_cache[key] = self._find(rule_id, day)
+        return found
+
+    def _find(self, rule_id: str, day: date) -> Rule:
         versions = self.rules.get(rule_id)
         if not versions:
             raise UnknownNameError("rule", rule_id, sorted(self.rules))

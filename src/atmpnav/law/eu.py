@@ -1341,10 +1341,9 @@ def procedure(c: Inquiry) -> Decision:
                 c.pathway_notes.append("hospital_exemption")
                 c.notes.append("Hospital exemption may apply (Art 28(2) of Regulation (EC) No 1394/2007, Art 3(7) "
                                "of Directive 2001/83/EC); the product stays an ATMP.")
-    elif decision.regime in {"tissues_cells", "blood"}:
-        if c.as_of < SOHO_APPLIES:
-            c.notes.append("From 7 August 2027 the SoHO Regulation (EU) 2024/1938 replaces Directives 2004/23/EC "
-                           "and 2002/98/EC for this product.")
+    elif decision.regime in {"tissues_cells", "blood"} and c.as_of < SOHO_APPLIES:
+        c.notes.append("From 7 August 2027 the SoHO Regulation (EU) 2024/1938 replaces Directives 2004/23/EC "
+                       "and 2002/98/EC for this product.")
     return decision
 
 

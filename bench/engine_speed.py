@@ -1,0 +1,109 @@
+"""Engine speed: verdicts per second per core on generated facts, and CLI start-up time.
+
+Prints figures and, in the same run, baselines: validating the same facts without classifying
+(the floor any engine pays), and starting a bare Python interpreter (the floor of any CLI).
+Run: `make bench` or `.venv/bin/python bench/engine_speed.py [N]`.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import subprocess
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from atmpnav import facts as f
+from atmpnav.engine import classify_one, parse_date
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "src/atmpnav/data/examples/car-t.yaml"
+
+
+def _pick(rng: random.Random, enum: type[StrEnum], unknown: float) -> Any:
+    return None if rng.random() < unknown else rng.choice(list(enum)).value
+
+
+def _bool(rng: random.Random, unknown: float) -> bool | None:
+    return None if rng.random() < unknown else rng.random() < 0.5
+
+
+def generate(n: int, unknown: float, seed: int = 7) -> list[dict[str, Any]]:
+    """Random but valid facts; ``unknown`` is the share of facts left unknown."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        facts: dict[str, Any] = {
+            "for_human_administration": True if rng.random() < 0.95 else _bool(rng, unknown),
+            "product_role": "finished_product" if rng.random() < 0.95 else _pick(rng, f.ProductRole, unknown),
+            "claimed_purpose": _pick(rng, f.ClaimedPurpose, unknown),
+            "vaccine_against_infectious_disease": _bool(rng, unknown),
+            "biological_active_substance": _bool(rng, unknown),
+        }
+        if rng.random() < 0.5:
+            facts["nucleic_acid"] = {
+                "present": True, "origin": _pick(rng, f.NucleicAcidOrigin, unknown),
+                "vehicle": _pick(rng, f.Vehicle, unknown), "effect_from_sequence": _bool(rng, unknown),
+                "transgene_role": _pick(rng, f.TransgeneRole, unknown), "genome_editing": "none",
+            }
+        if rng.random() < 0.7:
+            facts["cells_or_tissues"] = {
+                "present": True, "form": "intact_cells" if rng.random() < 0.85 else _pick(rng, f.CellForm, unknown),
+                "source": _pick(rng, f.CellSource, unknown), "viability": _pick(rng, f.Viability, unknown),
+                "blood_component": _bool(rng, unknown), "mode_of_action": _pick(rng, f.ModeOfAction, unknown),
+                "manipulations": rng.sample([m.value for m in f.Manipulation], rng.randint(0, 3)),
+                "same_essential_function": _bool(rng, unknown),
+            }
+        if rng.random() < 0.2:
+            facts["device"] = {"present": True, "integral": _bool(rng, unknown),
+                               "own_medical_purpose": _bool(rng, unknown), "cells_primary_action": _bool(rng, unknown)}
+        out.append(facts)
+    return out
+
+
+def rate(label: str, work: Any, items: list[Any]) -> float:
+    start = time.perf_counter()
+    for item in items:
+        work(item)
+    elapsed = time.perf_counter() - start
+    per_second = len(items) / elapsed
+    print(f"  {label:<52} {per_second:>10,.0f} /s   ({elapsed * 1e6 / len(items):7.1f} µs each)")
+    return per_second
+
+
+def startup(args: list[str], runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(args, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+    day = parse_date("2026-11-25")
+    print(f"Engine throughput, one process (one core), {n:,} generated fact sets each:")
+    for unknown in (0.0, 0.1):
+        raw = generate(n, unknown)
+        parsed = [f.ProductFacts.model_validate(d) for d in raw]
+        verdicts = [classify_one(p, "EU", day) for p in parsed[:2000]]
+        undetermined = sum(not v.determined for v in verdicts) / len(verdicts)
+        print(f" facts with {unknown:.0%} unknown ({undetermined:.0%} of verdicts undetermined):")
+        base = rate("baseline: validate facts only (pydantic)", f.ProductFacts.model_validate, raw)
+        engine = rate("engine: classify_one (validated facts -> verdict)", lambda p: classify_one(p, "EU", day), parsed)
+        both = rate("validate + classify", lambda d: classify_one(f.ProductFacts.model_validate(d), "EU", day), raw)
+        print(f"  engine cost relative to validation alone: {base / engine:.1f}x; end to end {both:,.0f}/s "
+              f"(target >= 20,000/s)")
+    print("\nStart-up (median of 7 runs):")
+    python = startup([sys.executable, "-c", "pass"])
+    cli = startup([sys.executable, "-m", "atmpnav.cli", "classify", str(EXAMPLE)])
+    print(f"  baseline: bare Python interpreter       {python * 1000:6.0f} ms")
+    print(f"  atmpnav classify car-t.yaml             {cli * 1000:6.0f} ms   (target < 300 ms)")
+
+
+if __name__ == "__main__":
+    main()
