@@ -28,7 +28,9 @@ def test_case(path: Path) -> None:
     reasoning = "\n".join(f"{s.rule}: {s.answer} - {s.explanation}" for s in verdict.steps)
     detail = f"{case['id']}: got {verdict.outcome}/{verdict.regime}, missing={[m.fact for m in verdict.missing]}\n"
     if verdict.outcome == "undetermined" and expect.get("accept_undetermined"):
-        assert verdict.missing or verdict.ambiguities, detail + reasoning
+        assert verdict.missing or verdict.open_legal_question, detail + reasoning
+        if "likely_outcome_in" in expect:
+            assert verdict.likely_outcome in expect["likely_outcome_in"], detail + verdict.likely_outcome
         return
     assert verdict.outcome == expect["outcome"], detail + reasoning
     if expect["outcome"] != "undetermined":
