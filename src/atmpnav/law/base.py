@@ -19,7 +19,7 @@ from atmpnav.facts import ProductFacts, get_fact
 Confidence = Literal["V", "K", "U"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Answer:
     """What a rule found: yes/no/None (unknown) or a short value, and why."""
 
@@ -92,7 +92,7 @@ class Decision:
     combined: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class StepRecord:
     rule: Rule
     answer: Answer
