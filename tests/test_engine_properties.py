@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from atmpnav.engine import classify_one
 from atmpnav.facts import ProductFacts, get_fact, with_fact
 from atmpnav.questions import QUESTIONS
-from atmpnav.verdict import EU_OUTCOMES, EU_REGIMES
+from atmpnav.verdict import EU_OUTCOMES, EU_REGIMES, US_OUTCOMES, US_REGIMES
 from tests.strategies import product_facts
 
 DAY = "2026-11-25"
@@ -78,3 +78,16 @@ def test_answering_the_missing_facts_reaches_a_decision(facts: ProductFacts) -> 
         value = [value] if question.kind == "list" else value
         facts = with_fact(facts, fact, value)
     raise AssertionError("the questionnaire did not converge")
+
+
+@SETTINGS
+@given(product_facts())
+def test_us_engine_properties(facts: ProductFacts) -> None:
+    verdict = classify_one(facts, "US", DAY)
+    assert verdict.outcome in US_OUTCOMES and verdict.likely_outcome in US_OUTCOMES
+    assert verdict.determined == (not verdict.missing)
+    if verdict.determined:
+        assert verdict.regime in US_REGIMES and verdict.confidence == 1.0
+    for missing in verdict.missing:
+        assert get_fact(facts, missing.fact) is None and missing.fact in QUESTIONS
+    assert classify_one(facts, "US", DAY).model_dump() == verdict.model_dump()

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel
-
 from atmpnav import facts as f
 
 
@@ -93,6 +91,21 @@ _Q: list[Question] = [
              _opts(f.TissueOrigin)),
     Question("cells_or_tissues.different_site", "Are the cells used at a different place in the body than where "
              "they came from?", "", "bool"),
+    Question("cells_or_tissues.minimally_manipulated_us", "(US) Does processing leave the cells' relevant "
+             "characteristics unaltered (FDA's minimal manipulation)?", "Derived from the processing steps when "
+             "left blank.", "bool"),
+    Question("cells_or_tissues.homologous_use_us", "(US) Does the product perform the same basic function in the "
+             "recipient as in the donor?", "Derived from the EU essential-function answer when left blank.", "bool"),
+    Question("cells_or_tissues.combined_with_other_article", "(US) Are the cells combined with another article "
+             "(other than water, crystalloids, or sterilising, preserving or storage agents)?", "", "bool"),
+    Question("cells_or_tissues.systemic_effect", "(US) Does it have a systemic effect or depend on the metabolic "
+             "activity of living cells for its main function?", "", "bool"),
+    Question("cells_or_tissues.donor_relation", "(US) Who is the donor relative to the recipient?", "", "enum",
+             _opts(f.DonorRelation)),
+    Question("cells_or_tissues.same_surgical_procedure", "(US) Are the cells removed and re-implanted in the same "
+             "patient during the same operation?", "", "bool"),
+    Question("cells_or_tissues.structural_tissue", "(US) Is it structural tissue (bone, skin, cartilage, tendon, "
+             "amnion…) rather than cells?", "", "bool"),
     Question("device.present", "Is a medical device, scaffold, matrix, membrane or capsule part of the product?",
              "Do not count syringes, catheters or applicators supplied separately.", "bool"),
     Question("device.integral", "Do the device and the cells form one product that is used together?",
@@ -138,7 +151,3 @@ def coerce_answer(fact: str, raw: str) -> Any:
     if bad:
         raise ValueError(f"unknown step(s) {', '.join(bad)}; allowed: {', '.join(q.options)}")
     return items
-
-
-def fact_options(model: type[BaseModel], name: str) -> tuple[str, ...]:
-    return QUESTIONS[name].options if name in QUESTIONS else ()

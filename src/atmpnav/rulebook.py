@@ -8,6 +8,9 @@ from atmpnav.engine import ruleset
 from atmpnav.errors import UnknownNameError
 from atmpnav.law.base import Rule
 
+# Rules whose answer the decision procedure establishes itself (recorded with Inquiry.note).
+PROCEDURAL = {"EU-P1", "EU-P2", "EU-P3", "EU-P4", "EU-C2", "EU-C3", "EU-T1", "EU-T4"}
+
 
 def _version(rule: Rule) -> dict[str, Any]:
     return {
@@ -21,7 +24,7 @@ def _version(rule: Rule) -> dict[str, Any]:
         "status": rule.status,
         "ambiguities": list(rule.ambiguities),
         "reading": rule.reading,
-        "evaluated": rule.test is not None or rule.id.startswith(("EU-P", "EU-C2", "EU-C3", "EU-T1", "EU-T4")),
+        "evaluated": rule.test is not None or rule.id in PROCEDURAL,
     }
 
 

@@ -10,6 +10,9 @@ from atmpnav.facts import ProductFacts
 
 EU_OUTCOMES = ("GTMP", "sCTMP", "TEP", "not ATMP", "undetermined")
 ATMP_OUTCOMES = ("GTMP", "sCTMP", "TEP")
+US_OUTCOMES = ("351 gene therapy", "351 biologic", "361 HCT/P", "excepted (1271.15)", "not an HCT/P", "drug",
+               "vaccine", "undetermined")
+US_REGIMES = ("biologics_license", "part_1271_only", "excepted", "new_drug_application", "other")
 EU_REGIMES = (
     "atmp_centralised",
     "tissues_cells",

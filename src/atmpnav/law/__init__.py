@@ -2,5 +2,6 @@
 
 from atmpnav.law.base import RuleSet
 from atmpnav.law.eu import EU
+from atmpnav.law.us import US
 
-JURISDICTIONS: dict[str, RuleSet] = {"EU": EU}
+JURISDICTIONS: dict[str, RuleSet] = {"EU": EU, "US": US}

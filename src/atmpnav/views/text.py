@@ -20,6 +20,11 @@ REGIME_NAMES = {
     "not_for_human_administration": "not administered to humans",
     "cosmetic": "cosmetics",
     "other": "another or national regime",
+    # US
+    "biologics_license": "PHS Act §351: IND, then biologics licence application (BLA)",
+    "part_1271_only": "PHS Act §361 and 21 CFR Part 1271 only (no premarket approval)",
+    "excepted": "21 CFR 1271.15 exception",
+    "new_drug_application": "FD&C Act: new drug application (NDA)",
 }
 
 
@@ -34,7 +39,7 @@ def headline(verdict: Verdict) -> str:
         tail = f" (likely {likely}, confidence {verdict.confidence:.2f})" if likely != "undetermined" else ""
         return f"{verdict.jurisdiction}: UNDETERMINED{tail}"
     text = verdict.outcome + (" (combined ATMP)" if verdict.combined else "")
-    if verdict.outcome == "not ATMP" and verdict.regime:
+    if verdict.outcome in {"not ATMP", "not an HCT/P"} and verdict.regime:
         text += f": {REGIME_NAMES.get(verdict.regime, verdict.regime)}"
     elif verdict.regime:
         text += f" - {REGIME_NAMES.get(verdict.regime, verdict.regime)}"
