@@ -207,7 +207,8 @@ def main() -> None:
     from typer._click.exceptions import ClickException  # Typer vendors Click
 
     try:
-        app(standalone_mode=False)
+        # Without standalone mode Click returns (rather than raises) the code of typer.Exit.
+        code = app(standalone_mode=False)
     except AtmpnavError as err:
         typer.echo(f"error: {err.message}", err=True)
         sys.exit(err.exit_code)
@@ -221,6 +222,7 @@ def main() -> None:
         sys.exit(err.exit_code)
     except BrokenPipeError:
         sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

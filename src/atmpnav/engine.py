@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from atmpnav.consequences import consequences
 from atmpnav.errors import InputError, UnknownNameError
 from atmpnav.facts import ProductFacts, with_fact
 from atmpnav.law import JURISDICTIONS
@@ -133,7 +134,15 @@ def classify_one(facts: ProductFacts, jurisdiction: str = "EU", as_of: date | st
         verdict.outcome = verdict.likely_outcome = decision.outcome
         verdict.regime = decision.regime
         verdict.combined = decision.combined
-        return verdict
+    else:
+        _estimate(verdict, rules, facts, day, inquiry, open_question)
+    verdict.consequences = consequences(verdict, facts)
+    return verdict
+
+
+def _estimate(verdict: Verdict, rules: RuleSet, facts: ProductFacts, day: date, inquiry: Inquiry,
+              open_question: Unresolved | None) -> None:
+    """likely_outcome and confidence of an undetermined verdict."""
     verdict.confidence = 0.0
     if open_question:
         verdict.open_legal_question = open_question.ambiguity
@@ -144,7 +153,7 @@ def classify_one(facts: ProductFacts, jurisdiction: str = "EU", as_of: date | st
             verdict.confidence = 0.6
             verdict.notes.append(f"Likely {open_question.likely}: the product meets the other limbs of that "
                                  "definition.")
-        return verdict
+        return
     reachable = explore(rules, facts, day, inquiry.missing)
     if reachable:
         best, count = reachable.most_common(1)[0]
@@ -153,7 +162,6 @@ def classify_one(facts: ProductFacts, jurisdiction: str = "EU", as_of: date | st
         verdict.confidence = round(count / total * 0.9, 2)
         shares = ", ".join(f"{o} {n}/{total}" for o, n in reachable.most_common())
         verdict.notes.append(f"Likely outcome from answering the open questions every possible way: {shares}.")
-    return verdict
 
 
 def classify(

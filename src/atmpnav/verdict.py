@@ -51,6 +51,16 @@ class Missing(BaseModel):
     options: list[str] = Field(default_factory=list)
 
 
+class Consequence(BaseModel):
+    """What follows from the verdict (route to market, GMP, exemptions, next filing); never a classification."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topic: str  # pathway | gmp | traceability | exemption | next_step | parallel_law
+    text: str
+    basis: str
+
+
 class Verdict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -69,6 +79,7 @@ class Verdict(BaseModel):
     open_legal_question: str | None = None
     pathway_notes: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    consequences: list[Consequence] = Field(default_factory=list)
     as_of: str = ""
     ruleset: str = ""
 

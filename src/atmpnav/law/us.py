@@ -282,12 +282,13 @@ def procedure(c: Inquiry) -> Decision:
             return Decision("351 biologic", "biologics_license")
         return Decision("not an HCT/P", "other")
     is_minimal = c.ask("US-3")
-    if (
-        c.fact("cells_or_tissues.source") == CellSource.autologous
-        and is_minimal
-        and c.ask("US-5")
-    ):
+    autologous = c.fact("cells_or_tissues.source") == CellSource.autologous
+    if autologous and is_minimal and c.ask("US-5"):
         return Decision("excepted (1271.15)", "excepted")
+    if autologous and not is_minimal and c.fact("cells_or_tissues.same_surgical_procedure"):
+        c.record("US-5", Answer(False, "Processing beyond rinsing, cleansing, sizing or shaping takes the product "
+                                "outside the same-surgical-procedure exception.",
+                                ("cells_or_tissues.same_surgical_procedure", "cells_or_tissues.manipulations")))
     is_homologous = c.ask("US-4", block=False)
     if (
         c.fact("cells_or_tissues.tissue_origin") == "bone_marrow"
@@ -301,8 +302,14 @@ def procedure(c: Inquiry) -> Decision:
         return Decision("not an HCT/P", "other")
     if is_minimal and is_homologous is None:
         c.need("cells_or_tissues.homologous_use_us")
-    if is_minimal and is_homologous and c.ask("US-2"):
-        return Decision("361 HCT/P", "part_1271_only")
+    if is_minimal and is_homologous:
+        if c.ask("US-2"):
+            return Decision("361 HCT/P", "part_1271_only")
+    else:
+        failed = [name for name, ok in (("(1) minimal manipulation", is_minimal), ("(2) homologous use",
+                                                                                 is_homologous)) if ok is False]
+        c.record("US-2", Answer(False, f"Criterion {' and '.join(failed)} of 1271.10(a) fails.",
+                                ("cells_or_tissues.manipulations", "cells_or_tissues.same_essential_function")))
     c.ask("US-6")
     _rmat(c)
     return Decision("351 biologic", "biologics_license")

@@ -99,10 +99,13 @@ class Recorder:
         )
         self.changes.append(FieldChange(product.region, product.name, field, old_text, new_text))
 
-    def finish(self, summary: dict[str, Any]) -> Import | None:
-        """Store the summary on the import row; None when nothing was changed (no row is kept)."""
+    def finish(self, summary: dict[str, Any], *, always: bool = False) -> Import | None:
+        """Store the summary on the import row. Without ``always``, a load that changed nothing
+        leaves no row (None)."""
         if self._import.id is None:
-            return None
+            if not always:
+                return None
+            self.session.add(self._import)
         self._import.summary = summary
         self.session.flush()
         return self._import
@@ -170,6 +173,17 @@ class Recorder:
 
     # ------------------------------------------------------------------ status timeline
 
+    def add_status_event(self, product: Product, status: str, on: date, precision: str) -> bool:
+        """Add an intermediate status period (e.g. a suspension) to the timeline, in date order.
+        False when the timeline already has it."""
+        if any(e.status == status and e.effective_on == on for e in product.events):
+            return False
+        self._event(product, status, on, precision)
+        _resequence(product)
+        self.session.flush()
+        self._log(product, "event", "status_timeline", None, f"{status} from {partial(on, precision)}")
+        return True
+
     def _event(self, product: Product, status: str, on: date | None, precision: str | None) -> None:
         seq = max((e.seq for e in product.events), default=0) + 1
         product.events.append(
@@ -208,10 +222,23 @@ class Recorder:
         )
         if status_changed:
             self._event(product, product.status, product.status_date, product.status_date_precision)
+            _resequence(product)
         elif date_changed and product.status != Status.authorised:
             last = events[-1]
             last.effective_on = product.status_date
             last.precision = product.status_date_precision if product.status_date else None
+
+
+def _resequence(product: Product) -> None:
+    """Number the events in date order; an undated event stays right after its predecessor."""
+    ordered = sorted(product.events, key=lambda e: e.seq)
+    keyed = []
+    last = date.min
+    for event in ordered:
+        last = event.effective_on or last
+        keyed.append((last, event.effective_on is None, event.seq, event))
+    for seq, (*_, event) in enumerate(sorted(keyed, key=lambda k: k[:3]), start=1):
+        event.seq = seq
 
 
 def partial(value: date | None, precision: str | None) -> str | None:

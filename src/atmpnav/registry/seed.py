@@ -2,7 +2,8 @@
 
 Seeding runs the first time the registry is used on a database: every row of the EU and US
 CSVs becomes a product whose fields are recorded in the history with the CSV file and its as-of
-date as the source; then the EU-US links and the category notes are added the same way.
+date as the source; then the category notes, extra status periods and EU-US links are added the
+same way. Each data set is loaded once per database (recorded in ``registry_import``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -21,6 +23,9 @@ from atmpnav.registry.types import Category, PartialDate, Region, Status, name_k
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
+
+    from atmpnav.registry.history import Recorder
+    from atmpnav.registry.models import Product
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,13 @@ NOTES_DATASET = DataSet(
     title="Where sources differ on, or do not confirm, a product's ATMP class",
     as_of="2026-01",
     url="see the note text",
+    licence="project data",
+)
+EVENTS_DATASET = DataSet(
+    file="status_events.csv",
+    title="Status periods between authorisation and the current status (e.g. suspensions)",
+    as_of="2026-01",
+    url="see the source_note column",
     licence="project data",
 )
 TALLIES_DATASET = DataSet(
@@ -116,11 +128,7 @@ def read_csv(name: str, required: tuple[str, ...]) -> list[tuple[int, dict[str, 
     missing = [c for c in required if c not in (reader.fieldnames or [])]
     if missing:
         raise DataFormatError(name, f"missing column(s): {', '.join(missing)}")
-    return [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in _rows(reader)]
-
-
-def _rows(reader: csv.DictReader[str]) -> Iterator[dict[str, str]]:
-    yield from reader
+    return [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
 
 
 # --------------------------------------------------------------------------- field parsing
@@ -266,58 +274,73 @@ def tallies() -> list[Tally]:
 # --------------------------------------------------------------------------- seeding
 
 
-def is_seeded(session: Session) -> bool:
-    from sqlalchemy import select
-
-    from atmpnav.registry.models import Import
-
-    return session.scalar(select(Import.id).where(Import.kind == "seed-eu").limit(1)) is not None
-
-
-def seed(session: Session) -> dict[str, int]:
-    """Load the shipped data sets into an empty registry (within the caller's transaction)."""
-    from sqlalchemy import select
-
+def _recorder(session: Session, kind: str, dataset: DataSet) -> Recorder:
     from atmpnav.registry.history import Recorder
+
+    return Recorder(
+        session,
+        kind=kind,
+        source=dataset.file,
+        source_as_of=dataset.as_of,
+        sha256=hashlib.sha256(read_bytes(dataset.file)).hexdigest(),
+    )
+
+
+def _products(session: Session) -> dict[tuple[str, str], Product]:
+    from sqlalchemy import select
+
     from atmpnav.registry.models import Product
 
-    counts: dict[str, int] = {}
-    for dataset, kind, rows in ((EU_DATASET, "seed-eu", eu_rows()), (US_DATASET, "seed-us", us_rows())):
-        recorder = Recorder(
-            session,
-            kind=kind,
-            source=dataset.file,
-            source_as_of=dataset.as_of,
-            sha256=hashlib.sha256(read_bytes(dataset.file)).hexdigest(),
-        )
-        for values in rows:
-            recorder.create_product(values)
-        counts[kind] = len(rows)
-        recorder.finish({"products_added": len(rows)})
+    return {(p.region, p.name_key): p for p in session.scalars(select(Product))}
 
-    products = {(p.region, p.name_key): p for p in session.scalars(select(Product))}
 
-    notes = Recorder(
-        session,
-        kind="seed-notes",
-        source=NOTES_DATASET.file,
-        source_as_of=NOTES_DATASET.as_of,
-        sha256=hashlib.sha256(read_bytes(NOTES_DATASET.file)).hexdigest(),
-    )
+def _seed_products(session: Session, kind: str, dataset: DataSet, rows: list[dict[str, Any]]) -> int:
+    recorder = _recorder(session, kind, dataset)
+    for values in rows:
+        recorder.create_product(values)
+    recorder.finish({"products_added": len(rows)}, always=True)
+    return len(rows)
+
+
+def _seed_eu(session: Session) -> int:
+    return _seed_products(session, "seed-eu", EU_DATASET, eu_rows())
+
+
+def _seed_us(session: Session) -> int:
+    return _seed_products(session, "seed-us", US_DATASET, us_rows())
+
+
+def _seed_notes(session: Session) -> int:
+    products = _products(session)
+    recorder = _recorder(session, "seed-notes", NOTES_DATASET)
     for line, row in read_csv(NOTES_DATASET.file, ("product", "note")):
         product = products.get((Region.EU.value, name_key(row["product"])))
         if product is None:
             raise DataFormatError(NOTES_DATASET.file, f"no EU product named {row['product']!r}", line)
-        notes.update_product(product, {"category_note": row["note"]})
-    notes.finish({"notes": len(notes.changes)})
+        recorder.update_product(product, {"category_note": row["note"]})
+    recorder.finish({"notes": len(recorder.changes)}, always=True)
+    return len(recorder.changes)
 
-    links = Recorder(
-        session,
-        kind="seed-links",
-        source=LINKS_DATASET.file,
-        source_as_of=LINKS_DATASET.as_of,
-        sha256=hashlib.sha256(read_bytes(LINKS_DATASET.file)).hexdigest(),
-    )
+
+def _seed_events(session: Session) -> int:
+    products = _products(session)
+    recorder = _recorder(session, "seed-events", EVENTS_DATASET)
+    for line, row in read_csv(EVENTS_DATASET.file, ("product", "region", "status", "effective_on")):
+        product = products.get((row["region"], name_key(row["product"])))
+        if product is None:
+            raise DataFormatError(EVENTS_DATASET.file, f"no {row['region']} product named {row['product']!r}", line)
+        when = _date(row["effective_on"], source=EVENTS_DATASET.file, row=line, column="effective_on")
+        if when is None:
+            raise DataFormatError(EVENTS_DATASET.file, "effective_on is empty", line)
+        status = _status(row["status"], source=EVENTS_DATASET.file, row=line)
+        recorder.add_status_event(product, status.value, when.earliest, when.precision.value)
+    recorder.finish({"events": len(recorder.changes)}, always=True)
+    return len(recorder.changes)
+
+
+def _seed_links(session: Session) -> int:
+    products = _products(session)
+    recorder = _recorder(session, "seed-links", LINKS_DATASET)
     linked = 0
     for line, row in read_csv(LINKS_DATASET.file, ("eu_name", "us_name", "kind", "basis")):
         eu = products.get((Region.EU.value, name_key(row["eu_name"])))
@@ -327,14 +350,42 @@ def seed(session: Session) -> dict[str, int]:
             raise DataFormatError(LINKS_DATASET.file, f"no product named {missing!r}", line)
         if row["kind"] not in ("same_product", "same_active_substance"):
             raise DataFormatError(LINKS_DATASET.file, f"kind {row['kind']!r} is not a link kind", line)
-        links.link(eu, us, kind=row["kind"], basis=row["basis"] or None)
-        linked += 1
-    links.finish({"links": linked})
-    counts["links"] = linked
-    return counts
+        if recorder.link(eu, us, kind=row["kind"], basis=row["basis"] or None) is not None:
+            linked += 1
+    recorder.finish({"links": linked}, always=True)
+    return linked
 
 
-_seeded_engines: set[int] = set()
+#: Each shipped data set is loaded once per database, in this order (later steps refer to the
+#: products of the first two). A data set added in a later version is loaded on first use then.
+SEED_STEPS: tuple[tuple[str, Callable[[Session], int]], ...] = (
+    ("seed-eu", _seed_eu),
+    ("seed-us", _seed_us),
+    ("seed-notes", _seed_notes),
+    ("seed-events", _seed_events),
+    ("seed-links", _seed_links),
+)
+
+
+def seeded_steps(session: Session) -> set[str]:
+    from sqlalchemy import select
+
+    from atmpnav.registry.models import Import
+
+    return set(session.scalars(select(Import.kind).where(Import.kind.in_([k for k, _ in SEED_STEPS]))))
+
+
+def is_seeded(session: Session) -> bool:
+    return seeded_steps(session) >= {k for k, _ in SEED_STEPS}
+
+
+def seed(session: Session) -> dict[str, int]:
+    """Load the shipped data sets not loaded yet (within the caller's transaction)."""
+    done = seeded_steps(session)
+    return {kind: step(session) for kind, step in SEED_STEPS if kind not in done}
+
+
+_seeded_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def ensure_seeded(engine: Engine) -> None:
@@ -343,7 +394,7 @@ def ensure_seeded(engine: Engine) -> None:
 
     from atmpnav import store
 
-    if id(engine) in _seeded_engines:
+    if engine in _seeded_engines:
         return
     try:
         with store.session_scope(engine) as session:
@@ -354,4 +405,4 @@ def ensure_seeded(engine: Engine) -> None:
         with store.session_scope(engine) as session:
             if not is_seeded(session):
                 raise
-    _seeded_engines.add(id(engine))
+    _seeded_engines.add(engine)

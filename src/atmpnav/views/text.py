@@ -69,6 +69,11 @@ def render_verdict(verdict: Verdict) -> str:
                 lines.append(_wrap("options: " + ", ".join(m.options), "      "))
     if verdict.ambiguities:
         lines += ["", "Known ambiguities that apply (rules.md §6): " + ", ".join(verdict.ambiguities)]
+    if verdict.consequences:
+        lines += ["", "What follows (does not change the classification):"]
+        for item in verdict.consequences:
+            lines.append(_wrap(item.text, "      ", f"  - [{item.topic}] "))
+            lines.append(_wrap(f"basis: {item.basis}", "      "))
     if verdict.pathway_notes or verdict.notes:
         lines += ["", "Notes:"]
         for note in verdict.notes:

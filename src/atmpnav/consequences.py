@@ -1,0 +1,145 @@
+"""What follows from a verdict: route to market, GMP, traceability, exemptions, what to file next.
+
+Every item cites its basis from rules.md (§1.12, §2, §4); items never change the classification.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from atmpnav.facts import CellSource, ProductFacts
+from atmpnav.verdict import ATMP_OUTCOMES, Consequence, Verdict
+
+
+@cache
+def _c(topic: str, text: str, basis: str) -> Consequence:
+    # Cached: the items are fixed texts, shared (never mutated) between verdicts.
+    return Consequence(topic=topic, text=text, basis=basis)
+
+
+def _eu_atmp(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
+    items = [
+        _c("pathway", "Marketing authorisation only through the EU centralised procedure: the Committee for Advanced "
+           "Therapies (CAT) prepares the draft opinion, the CHMP adopts the opinion, the Commission decides.",
+           "Regulation (EC) No 726/2004, Annex, point 1a; rules.md EU-H5"),
+        _c("gmp", "Manufacture (authorised and investigational products) under the ATMP GMP guidelines, EudraLex "
+           "Vol 4 Part IV (mandatory since 22 May 2018), with its risk-based approach; QP certification of every "
+           "batch. Outside the EU, PIC/S inspectorates apply PIC/S GMP Annex 2A with Parts I/II.",
+           "Regulation (EC) No 1394/2007, Art 5; EudraLex Vol 4 Part IV §1.1, ch.2, ch.11; PIC/S PE 009-15 Annex 2A "
+           "(GMP-01, GMP-02, GMP-15, GMP-23)"),
+        _c("traceability", "Trace each product and its starting and raw materials, including everything in contact "
+           "with the cells, from donor to patient; keep the data at least 30 years after the product's expiry.",
+           "Regulation (EC) No 1394/2007, Art 15; EudraLex Vol 4 Part IV ch.6 (GMP-14)"),
+    ]
+    cells = facts.cells_or_tissues
+    if cells is not None and cells.present and cells.source in {CellSource.autologous, CellSource.allogeneic,
+                                                                 CellSource.mixed}:
+        items.append(_c("parallel_law", "Donation, procurement and testing of the human cells or tissues follow the "
+                        "tissues and cells rules (the SoHO Regulation from 7 August 2027).",
+                        "Regulation (EC) No 1394/2007, Art 3; Directive 2004/23/EC; Regulation (EU) 2024/1938 "
+                        "(GMP-09)"))
+    if verdict.origin == "autologous":
+        items.append(_c("gmp", "Autologous product: unique donation identifiers and chain of identity from "
+                        "collection to administration; prevent mix-ups and cross-contamination.",
+                        "EudraLex Vol 4 Part IV §9.4 (GMP-08)"))
+    if verdict.outcome == "GTMP":
+        items.append(_c("parallel_law", "Genetically modified organisms: environmental risk assessment and "
+                        "containment (contained use Directive 2009/41/EC; clinical release Directive 2001/18/EC "
+                        "or national contained-use rules), waste inactivation.",
+                        "EudraLex Vol 4 Part IV ch.15 (GMP-19); rules.md EU-X7"))
+    if verdict.combined:
+        items.append(_c("parallel_law", "Combined ATMP: the device part must meet the medical device requirements; "
+                        "its evaluation is part of the ATMP assessment.",
+                        "Regulation (EC) No 1394/2007, Art 2(1)(d); Regulation (EU) 2017/745"))
+    if "hospital_exemption" in verdict.pathway_notes:
+        items.append(_c("exemption", "Hospital exemption: possible without a marketing authorisation if the "
+                        "national competent authority authorises the manufacture, with national quality, "
+                        "traceability and pharmacovigilance requirements equivalent to EU level; the product stays "
+                        "an ATMP and national practice varies (A16).",
+                        "Regulation (EC) No 1394/2007, Art 28(2) (Directive 2001/83/EC, Art 3(7)); rules.md EU-H1"))
+    else:
+        items.append(_c("exemption", "A hospital exemption is possible only for a custom-made product prepared on a "
+                        "non-routine basis in a hospital of the same Member State for an individual prescription.",
+                        "Regulation (EC) No 1394/2007, Art 28(2); rules.md EU-H1"))
+    return items
+
+
+def _eu(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
+    classification = _c("next_step", "You may ask EMA/CAT for a scientific classification recommendation (free, "
+                        "within 60 days of a valid request; not binding on national authorities).",
+                        "Regulation (EC) No 1394/2007, Art 17; EMA/CAT/99623/2009 Rev.2 (EU-H2)")
+    if verdict.outcome == "undetermined":
+        return [_c("next_step", "Answer the open questions listed with the verdict; the classification depends on "
+                   "them.", "rules.md §1.11"), classification]
+    items = _eu_atmp(verdict, facts) if verdict.outcome in ATMP_OUTCOMES else _eu_not_atmp(verdict)
+    if verdict.ambiguities or verdict.outcome not in ATMP_OUTCOMES:
+        items.append(classification)
+    return items
+
+
+_NOT_ATMP_ROUTES = {
+    "tissues_cells": ("Tissues and cells law: authorisation of the tissue establishment, donation, testing, "
+                      "processing and traceability rules.", "Directive 2004/23/EC; Regulation (EU) 2024/1938 from "
+                      "7 August 2027"),
+    "blood": ("Blood law: blood establishment authorisation and quality and safety standards.",
+              "Directive 2002/98/EC; Regulation (EU) 2024/1938 from 7 August 2027"),
+    "medical_device": ("Medical device: conformity assessment under the MDR.", "Regulation (EU) 2017/745"),
+    "biological_medicinal_product": ("A (non-ATMP) biological medicinal product: marketing authorisation under "
+                                     "the general rules.", "Directive 2001/83/EC; Regulation (EC) No 726/2004"),
+    "chemical_medicinal_product": ("A (non-ATMP) medicinal product: marketing authorisation under the general "
+                                   "rules.", "Directive 2001/83/EC; Regulation (EC) No 726/2004"),
+    "vaccine": ("A vaccine: marketing authorisation under the general rules for medicinal products.",
+                "Directive 2001/83/EC; Regulation (EC) No 726/2004"),
+    "organ_transplant": ("Organs for transplantation: quality and safety standards for organs.",
+                         "Directive 2010/53/EU"),
+    "starting_material": ("A starting material: its quality is controlled within the finished ATMP's "
+                          "authorisation and GMP (supplier qualification).", "EudraLex Vol 4 Part IV ch.7 (GMP-10)"),
+    "not_for_human_administration": ("Not a medicinal product itself; as a reagent or processing aid its quality "
+                                     "is controlled by the manufacturer that uses it.",
+                                     "EudraLex Vol 4 Part IV §2.3.1, ch.7 (GMP-10)"),
+    "cosmetic": ("Cosmetics rules; products with human cells can never be cosmetics.",
+                 "Regulation (EC) No 1223/2009, Annex II"),
+    "other": ("Another or national regime applies; check national rules.", "rules.md §0.2"),
+}
+
+
+def _eu_not_atmp(verdict: Verdict) -> list[Consequence]:
+    text, basis = _NOT_ATMP_ROUTES.get(verdict.regime or "other", _NOT_ATMP_ROUTES["other"])
+    return [_c("pathway", text, basis)]
+
+
+def _us(verdict: Verdict) -> list[Consequence]:
+    outcome = verdict.outcome
+    if outcome in {"351 gene therapy", "351 biologic"}:
+        items = [_c("pathway", "Investigational new drug application (IND) for clinical trials, then a biologics "
+                    "licence application (BLA) to CBER.", "PHS Act §351; 21 CFR 1271.20 (US-6)")]
+        items.append(_c("next_step", "Consider RMAT designation (with or after the IND; FDA answers within 60 days) "
+                        "for a serious condition with preliminary clinical evidence.",
+                        "FD&C Act §506(g) (US-8)"))
+        if outcome == "351 gene therapy":
+            items.append(_c("parallel_law", "Plan long-term follow-up as FDA's gene therapy guidance expects.",
+                            "FDA guidance 'Long Term Follow-Up After Administration of Human Gene Therapy Products' "
+                            "(Jan 2020) (US-7)"))
+        return items
+    if outcome == "361 HCT/P":
+        return [_c("pathway", "No premarket approval: establishment registration and product listing, donor "
+                   "eligibility, current good tissue practice (CGTP).", "21 CFR 1271.10(b) (US-2)")]
+    if outcome == "excepted (1271.15)":
+        return [_c("pathway", "Excepted from Part 1271 for the same surgical procedure; keep processing to rinsing, "
+                   "cleansing, sizing or shaping.", "21 CFR 1271.15(b) (US-5)")]
+    if outcome == "drug":
+        return [_c("pathway", "IND, then a new drug application (NDA).", "FD&C Act")]
+    if outcome == "vaccine":
+        return [_c("pathway", "Licensed as a vaccine by CBER (BLA).", "PHS Act §351")]
+    if outcome == "undetermined":
+        return [_c("next_step", "Answer the open questions listed with the verdict; for a combination product a "
+                   "request for designation settles the lead centre.", "21 CFR Part 3 (US-6)")]
+    return [_c("pathway", "Outside the HCT/P rules; check the regime named in the verdict.", "21 CFR 1271.3(d)")]
+
+
+def consequences(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
+    if verdict.jurisdiction == "EU":
+        return _eu(verdict, facts)
+    if verdict.jurisdiction == "US":
+        return _us(verdict)
+    return []
