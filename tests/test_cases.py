@@ -48,9 +48,36 @@ def test_case(path: Path) -> None:
         assert verdict.origin == expect["origin"], detail
     for note in expect.get("pathway_notes", []):
         assert note in verdict.pathway_notes, detail
+    for note in expect.get("pathway_notes_absent", []):
+        assert note not in verdict.pathway_notes, detail
+    basis = {s.rule: s.basis for s in verdict.steps}
+    for rule_id, needle in expect.get("basis_contains", {}).items():
+        assert needle in basis.get(rule_id, ""), detail + f"{rule_id} basis: {basis.get(rule_id)}"
 
 
 def test_every_spec_case_is_encoded() -> None:
     ids = {_load(p)["id"] for p in CASES.glob("eu/*.yaml")}
     expected = {f"TC-{n:03d}" for n in range(1, 87)}
     assert expected <= {i.rstrip("ab") for i in ids}, sorted(expected - ids)
+    us_ids = {_load(p)["id"] for p in CASES.glob("us/*.yaml")}
+    assert {f"UTC-{n:02d}" for n in range(1, 16)} <= us_ids
+
+
+def test_every_evaluated_rule_is_exercised_by_a_case() -> None:
+    """Each rule the engines evaluate fires in at least one declarative case (date versions included)."""
+    from atmpnav.law import JURISDICTIONS
+
+    fired: set[tuple[str, str, str]] = set()
+    for path in FILES:
+        case = _load(path)
+        code = path.parent.name.upper()
+        day = str(case["expect"].get("as_of", "2026-11-25"))
+        verdict = classify_one(parse_facts(case["facts"]), code, day)
+        for step in verdict.steps:
+            if step.rule in verdict.rules_fired:
+                fired.add((code, step.rule, step.basis))
+    for code, ruleset in JURISDICTIONS.items():
+        for rule in ruleset.all_rules():
+            if rule.test is None or rule.status != "in_force":
+                continue
+            assert (code, rule.id, rule.citation) in fired, f"no case exercises {rule.id} ({rule.period()})"

@@ -666,16 +666,15 @@ EU.add(Rule(
 ))
 
 
-@rule(
+EU.add(Rule(
     "EU-C4",
     title="Annex I cross-reference",
     question="Are Annex I manipulations excluded from 'substantial' for sCTMPs?",
     citation=f"{DIR}, 2.2, last paragraph",
     confidence="V",
     valid_from=PART_IV_2009,
-)
-def annex_i_cross_reference(c: Inquiry) -> Answer:
-    return Answer(True, "Yes: the Annex I steps do not count as substantial for the sCTMP definition.")
+    test=None,  # reference: EU-M1 applies Annex I and cites this paragraph
+))
 
 
 @rule(
@@ -1093,6 +1092,7 @@ def _gene_therapy(c: Inquiry) -> bool | Decision:
     vehicle = c.fact("nucleic_acid.vehicle")
     if vehicle == Vehicle.mrna:
         c.ask("EU-G6")
+        c.ask("EU-X6")
     c.ask("EU-G1")
     decision = _vaccine_check(c)
     if decision:
@@ -1165,6 +1165,8 @@ def _substantial(c: Inquiry) -> bool | None:
 def _non_viable_regime(c: Inquiry) -> Decision:
     """Non-viable tissue acting physically: tissues law if it is still the tissue, else the MDR."""
     derived = Manipulation.decellularisation in (c.fact("cells_or_tissues.manipulations") or [])
+    if derived:
+        c.ask("EU-M5")
     if c.fact("cells_or_tissues.source") == CellSource.xenogeneic or derived:
         c.ask("EU-X1")
         return _not_atmp("medical_device")
