@@ -7,6 +7,7 @@ in the order of the decision procedure (rules.md §1.11) and returns the :class:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from atmpnav.facts import (
@@ -48,6 +49,15 @@ def _yes_no(value: bool | None, path: str, yes: str, no: str, unknown: str) -> A
     if value is False:
         return Answer(False, no, (path,))
     return Answer(None, unknown, (path,), missing=(path,))
+
+
+def _applies(because: str) -> Callable[[Inquiry], Answer]:
+    """The test of a demarcation rule that the procedure asks only once it applies."""
+
+    def test(c: Inquiry) -> Answer:
+        return Answer(True, because)
+
+    return test
 
 
 def _human_cells(c: Inquiry) -> bool:
@@ -957,7 +967,7 @@ for _id, _title, _q, _cit, _conf, _because in [
      "EMA classification of in vitro-derived platelets (IPQ report)", "V",
      "Anucleate products are not cells in the sense of the definitions: not ATMPs."),
 ]:
-    EU.add(Rule(_id, _title, _q, _cit, _conf, (lambda because: lambda c: Answer(True, because))(_because),
+    EU.add(Rule(_id, _title, _q, _cit, _conf, _applies(_because),
                 valid_from=ATMP_REGULATION))
 
 
@@ -1207,7 +1217,7 @@ def _cell_product(c: Inquiry) -> Decision:
         blood = c.fact("cells_or_tissues.blood_component")
         if blood is None:
             c.need("cells_or_tissues.blood_component")
-        c.ask(rule_id="EU-X3")
+        c.ask("EU-X3")
         return _not_atmp("blood")
     non_homologous = c.ask("EU-F1", block=False)
     if non_homologous is not None:
