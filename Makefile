@@ -14,8 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Classifies a bundled example, then serves the web app on the embedded SQLite database.
 run: $(STAMP)
 	$(BIN)/atmpnav classify src/atmpnav/data/examples/car-t.yaml
+	@echo "Web application: http://127.0.0.1:8000  (API docs: /docs; stop with Ctrl-C)"
+	$(BIN)/atmpnav serve --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -26,6 +29,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_speed.py
+	$(BIN)/python bench/accuracy.py
+	$(BIN)/python bench/load_api.py
 
 docs: $(STAMP)
 	$(BIN)/python -m atmpnav.docgen

@@ -162,20 +162,12 @@ def serve(
 
 
 def _mount_subcommands() -> None:
-    # TODO(integration): drop the guards once registry and text land.
-    try:
-        from atmpnav.registry.cli import app as registry_app
+    from atmpnav.registry.cli import app as registry_app
+    from atmpnav.text.cli import batch_command, precedents_command
 
-        app.add_typer(registry_app, name="registry")
-    except ImportError:
-        pass
-    try:
-        from atmpnav.text.cli import batch_command, precedents_command
-
-        app.command("precedents")(precedents_command)
-        app.command("batch")(batch_command)
-    except ImportError:
-        pass
+    app.add_typer(registry_app, name="registry")
+    app.command("precedents")(precedents_command)
+    app.command("batch")(batch_command)
 
 
 @app.command()
@@ -186,12 +178,9 @@ def info(as_json: AsJson = False) -> None:
 
     data: dict[str, Any] = {"version": __version__,
                             "rule_sets": {k: v.version for k, v in JURISDICTIONS.items()}}
-    try:
-        from atmpnav.store import describe
+    from atmpnav.store import describe
 
-        data.update(describe())
-    except ImportError:  # storage is optional in a partial install
-        pass
+    data.update(describe())
     if as_json:
         _echo_json(data)
         return

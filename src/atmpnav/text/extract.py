@@ -1,0 +1,956 @@
+"""Free text -> ProductFacts, with the words of the input that decided each fact.
+
+The extractor reads a plain description (and optionally a separate indication) with the
+vocabulary in ``vocabulary.yaml`` and fills :class:`~atmpnav.facts.ProductFacts`. It never
+decides a classification: the rules do. Its policy:
+
+* A fact the text does not support stays unknown (``None``), so the engine asks for it.
+* Negated words state absence ("not genetically modified", "non-expanded", "without culture",
+  "no viable cells"); hedged words ("may be expanded") are ignored and noted.
+* A few facts are inferred from what the text says, always with the inference visible in
+  ``evidence`` (documented in docs/text-and-precedents.md):
+
+  - when the text describes the product's composition but mentions no nucleic acid or genetic
+    modification, no cells, or no device, that block is omitted ("none"), with evidence such as
+    "(no vector, gene or genetic modification mentioned)";
+  - words of administration ("injected", "infused", "for the treatment of") give
+    ``for_human_administration`` and ``product_role: finished_product``;
+  - a non-infectious indication gives ``vaccine_against_infectious_disease: false``;
+  - intact cells with no word of killing, irradiation or decellularisation are taken as viable;
+  - the processing steps the text names are taken as the complete list of manipulations;
+  - mRNA is taken as made by in vitro transcription (recombinant), an antisense oligonucleotide
+    or siRNA as chemically synthesised, unless the text says otherwise;
+  - a vector, plasmid or mRNA given to patients with no marker or safety-switch role stated
+    carries a therapeutic sequence;
+  - a membrane, scaffold or matrix of a named material (collagen, polymer...) is a device with a
+    medical purpose of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from atmpnav.errors import InputError
+from atmpnav.facts import (
+    SUBSTANTIAL_MANIPULATIONS,
+    CellForm,
+    CellSource,
+    ClaimedPurpose,
+    DeviceKind,
+    GenomeEditing,
+    HospitalExemption,
+    Manipulation,
+    ModeOfAction,
+    NucleicAcidOrigin,
+    ProductFacts,
+    ProductRole,
+    SpecialCategory,
+    TissueOrigin,
+    TransgeneRole,
+    Vehicle,
+    Viability,
+)
+
+MAX_TEXT = 20_000  # characters; longer descriptions are an input error
+NO_NUCLEIC_ACID = "(no vector, gene or genetic modification mentioned)"
+NO_CELLS = "(no cells or tissues mentioned)"
+NO_DEVICE = "(no device, scaffold, matrix or membrane mentioned)"
+_JOIN = " … "
+
+
+# --- vocabulary ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    layer: str
+    effects: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    tissue: str | None
+    blood: bool | None
+    same: frozenset[str]
+    other: str
+    weak: bool
+    replaces: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A layer's concepts compiled for fast matching: one alternation per possible first character.
+
+    Every pattern starts at the start of a word. At each word start only the concepts whose
+    patterns can begin with that character are tried, in vocabulary order, so the earlier concept
+    still wins; patterns whose first character cannot be worked out are tried everywhere.
+    """
+
+    concepts: tuple[Concept, ...]
+    by_first: dict[str, re.Pattern[str]]
+    fallback: re.Pattern[str]
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        end = 0
+        for start in _WORD_START.finditer(text):
+            position = start.start()
+            if position < end:
+                continue
+            regex = self.by_first.get(text[position].lower(), self.fallback)
+            m = regex.match(text, position)
+            if m and m.end() > position:
+                end = m.end()
+                yield m
+
+
+_WORD_START = re.compile(r"\b\w")
+
+
+def _first_chars(pattern: str) -> frozenset[str] | None:
+    """The lower-case characters a pattern can start with, or None when that cannot be worked out."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        chars, _ = _first_of(list(_parser.parse(pattern, re.IGNORECASE)), _parser)
+    except Exception:  # an unfamiliar construct: try the pattern everywhere
+        return None
+    return frozenset(chars) if chars else None
+
+
+def _first_of(items: list[Any], p: Any) -> tuple[set[str] | None, bool]:
+    """(possible first characters or None for any, whether the sequence can match empty)."""
+    const = p._constants if hasattr(p, "_constants") else p
+    chars: set[str] = set()
+    for op, av in items:
+        if op is const.LITERAL:
+            chars.add(chr(av).lower())
+            return chars, False
+        if op is const.IN:
+            for inner_op, inner in av:
+                if inner_op is const.LITERAL:
+                    chars.add(chr(inner).lower())
+                elif inner_op is const.RANGE and inner[1] - inner[0] < 300:
+                    chars.update(chr(c).lower() for c in range(inner[0], inner[1] + 1))
+                else:
+                    return None, False
+            return chars, False
+        if op in (const.AT, const.ASSERT, const.ASSERT_NOT):
+            continue
+        if op is const.SUBPATTERN or op is const.BRANCH:
+            branches = [av[-1]] if op is const.SUBPATTERN else av[1]
+            nullable = False
+            for branch in branches:
+                sub, empty = _first_of(list(branch), p)
+                if sub is None:
+                    return None, False
+                chars |= sub
+                nullable |= empty
+            if not nullable:
+                return chars, False
+            continue
+        if op in (const.MAX_REPEAT, const.MIN_REPEAT):
+            low, _, body = av
+            sub, empty = _first_of(list(body), p)
+            if sub is None:
+                return None, False
+            chars |= sub
+            if low > 0 and not empty:
+                return chars, False
+            continue
+        return None, False
+    return chars, True
+
+
+def _compile_layer(layer: str, entries: list[dict[str, Any]]) -> Layer:
+    concepts = tuple(Concept(e["id"], layer, dict(e.get("effects") or {})) for e in entries)
+    firsts: list[list[tuple[str, frozenset[str] | None]]] = [
+        [(pattern, _first_chars(pattern)) for pattern in e["patterns"]] for e in entries
+    ]
+    alphabet = set().union(*(f for group in firsts for _, f in group if f))
+
+    def build(char: str | None) -> re.Pattern[str]:
+        parts = []
+        for n, group in enumerate(firsts):
+            chosen = [pat for pat, first in group if first is None or (char is not None and char in first)]
+            if chosen:
+                parts.append(f"(?P<c{n}>" + "|".join(f"(?:{pat})" for pat in chosen) + ")")
+        return re.compile("|".join(parts) or "(?!x)x", re.IGNORECASE)
+
+    return Layer(concepts, {char: build(char) for char in alphabet}, build(None))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    layers: dict[str, Layer]
+    families: dict[str, Family]
+    negation_before: re.Pattern[str]
+    negation_after: re.Pattern[str]
+    hedge: re.Pattern[str]
+    boundary: re.Pattern[str]
+    list_word: re.Pattern[str]
+    window: int
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """Load and compile vocabulary.yaml once (the regular expressions are compiled per layer)."""
+    raw = yaml.safe_load(resources.files("atmpnav.text").joinpath("vocabulary.yaml").read_text(encoding="utf-8"))
+    flags = re.IGNORECASE
+    layers = {layer: _compile_layer(layer, entries) for layer, entries in raw["layers"].items()}
+    families = {
+        name: Family(name, spec.get("tissue"), spec.get("blood"), frozenset(spec.get("same") or ()),
+                     spec.get("other", "unknown"), bool(spec.get("weak", False)),
+                     frozenset(spec.get("replaces") or ()))
+        for name, spec in raw["families"].items()
+    }
+    neg = raw["negation"]
+    return Vocabulary(
+        layers=layers,
+        families=families,
+        negation_before=re.compile(neg["before"], flags),
+        negation_after=re.compile(neg["after"], flags),
+        hedge=re.compile(neg["hedge"], flags),
+        boundary=re.compile(neg["boundary"], flags),
+        list_word=re.compile(neg["list"], flags),
+        window=int(neg["window"]),
+    )
+
+
+# --- matching -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    concept: Concept
+    words: str
+    start: int
+    end: int
+    segment: int  # 0 = description, 1 = indication
+    negated: bool = False
+    hedged: bool = False
+
+    def effect(self, key: str) -> Any:
+        return self.concept.effects.get(key)
+
+
+def _scope_before(vocab: Vocabulary, text: str, start: int, end: int) -> str:
+    """The words before a match inside its clause (at most ``window`` words).
+
+    A clause after a comma that continues a list ("no vector, gene or genetic modification")
+    also takes the clause before the comma, so a negation reaches every item of the list.
+    """
+    prefix = text[max(0, start - 200):start]
+    cuts = list(vocab.boundary.finditer(prefix))
+    if not cuts:
+        scope = prefix
+    else:
+        last = cuts[-1]
+        scope = prefix[last.end():]
+        if last.group(0) == "," and len(cuts) >= 1:
+            following = text[end:end + 60]
+            stop = vocab.boundary.search(following)
+            clause = scope + " " + (following[:stop.start()] if stop else following)
+            if vocab.list_word.search(clause):
+                earlier = prefix[cuts[-2].end():last.start()] if len(cuts) >= 2 else prefix[:last.start()]
+                scope = earlier + " " + scope
+    words = scope.split()
+    return " ".join(words[-vocab.window:]) if words else ""
+
+
+def _match(vocab: Vocabulary, layer: str, text: str, segment: int) -> list[Hit]:
+    compiled = vocab.layers[layer]
+    concepts = compiled.concepts
+    hits = []
+    for m in compiled.finditer(text):
+        group = m.lastgroup
+        if group is None:
+            continue
+        concept = concepts[int(group[1:])]
+        if not concept.effects:
+            continue  # a mask: consumes its words, says nothing
+        before = _scope_before(vocab, text, m.start(), m.end())
+        after = text[m.end():m.end() + 40]
+        negated = bool(vocab.negation_before.search(before)) or bool(vocab.negation_after.match(after))
+        hedged = not negated and bool(vocab.hedge.search(before))
+        hits.append(Hit(concept, m.group(0).strip(), m.start(), m.end(), segment, negated, hedged))
+    return hits
+
+
+# --- the result ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Extraction:
+    """Facts read from a text, the words that decided each fact, and notes on what was inferred."""
+
+    facts: ProductFacts
+    evidence: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def evidence_for(self, path: str) -> str | None:
+        """Evidence of a fact path, or of the nearest enclosing block (e.g. an omitted block)."""
+        while True:
+            if path in self.evidence:
+                return self.evidence[path]
+            if "." not in path:
+                return None
+            path = path.rsplit(".", 1)[0]
+
+
+class _Evidence:
+    """Collects evidence per fact path, keeping the words in the order of the text."""
+
+    def __init__(self) -> None:
+        self.spans: dict[str, list[Hit]] = {}
+        self.inferred: dict[str, str] = {}
+
+    def add(self, path: str, hits: Iterable[Hit]) -> None:
+        bucket = self.spans.setdefault(path, [])
+        for hit in hits:
+            if all((h.segment, h.start) != (hit.segment, hit.start) for h in bucket):
+                bucket.append(hit)
+
+    def infer(self, path: str, text: str) -> None:
+        self.inferred[path] = text
+
+    def render(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for path, hits in self.spans.items():
+            if hits:
+                words = _JOIN.join(h.words for h in sorted(hits, key=lambda h: (h.segment, h.start)))
+                note = self.inferred.get(path)
+                out[path] = f"{words} {note}" if note else words
+        for path, note in self.inferred.items():
+            out.setdefault(path, note)
+        return dict(sorted(out.items()))
+
+
+def _positive(hits: Iterable[Hit], key: str, value: Any = None) -> list[Hit]:
+    return [h for h in hits if not h.negated and not h.hedged and key in h.concept.effects
+            and (value is None or h.effect(key) == value)]
+
+
+def _negative(hits: Iterable[Hit], key: str, value: Any = None) -> list[Hit]:
+    return [h for h in hits if h.negated and key in h.concept.effects
+            and (value is None or h.effect(key) == value)]
+
+
+_DEVICE_HEADS = (
+    ("membrane", DeviceKind.membrane),
+    ("scaffold", DeviceKind.scaffold), ("sponge", DeviceKind.scaffold), ("framework", DeviceKind.scaffold),
+    ("mesh", DeviceKind.scaffold),
+    ("capsule", DeviceKind.capsule),
+    ("implant", DeviceKind.implant), ("stent", DeviceKind.implant), ("patch", DeviceKind.implant),
+    ("matri", DeviceKind.matrix), ("gel", DeviceKind.matrix), ("carrier", DeviceKind.matrix),
+    ("bead", DeviceKind.matrix), ("sheet", DeviceKind.matrix),
+)
+
+
+def _device_kind(hit: Hit) -> DeviceKind:
+    value = hit.effect("device")
+    if value and value != "from_head":
+        return DeviceKind(value)
+    words = hit.words.lower()
+    found = [(words.rfind(head), kind) for head, kind in _DEVICE_HEADS if head in words]
+    return max(found)[1] if found else DeviceKind.other
+
+
+# --- the extractor ------------------------------------------------------------------------------
+
+
+def extract_facts(text: str, indication: str | None = None) -> Extraction:
+    """Read a description (and an optional indication) into ProductFacts with evidence."""
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("the description is empty: give a sentence or more describing the product")
+    if len(text) > MAX_TEXT or (indication and len(indication) > MAX_TEXT):
+        raise InputError(f"the description is too long ({len(text)} characters; at most {MAX_TEXT})")
+    vocab = vocabulary()
+    segments = [text] + ([indication] if indication and indication.strip() else [])
+    product: list[Hit] = []
+    use: list[Hit] = []
+    purpose: list[Hit] = []
+    for n, segment in enumerate(segments):
+        product += _match(vocab, "product", segment, n)
+        use += _match(vocab, "use", segment, n)
+        purpose += _match(vocab, "purpose", segment, n)
+    return _Builder(vocab, product, use, purpose, text, indication).build()
+
+
+class _Builder:
+    def __init__(self, vocab: Vocabulary, product: list[Hit], use: list[Hit], purpose: list[Hit],
+                 text: str, indication: str | None) -> None:
+        self.vocab = vocab
+        self.product = product
+        self.use = use
+        self.purpose = purpose
+        self.text = text
+        self.indication = indication
+        self.ev = _Evidence()
+        self.notes: list[str] = []
+        self.data: dict[str, Any] = {"description": text}
+        self.cells_modified = False
+        self._family_cache: list[tuple[Family, Hit]] | None = None
+        self.cells_modified_words: list[Hit] = []
+        if indication:
+            self.data["indication"] = indication
+
+    # -- helpers --
+
+    def pos(self, key: str, value: Any = None, hits: list[Hit] | None = None) -> list[Hit]:
+        return _positive(self.product if hits is None else hits, key, value)
+
+    def neg(self, key: str, value: Any = None, hits: list[Hit] | None = None) -> list[Hit]:
+        return _negative(self.product if hits is None else hits, key, value)
+
+    # -- the build --
+
+    def build(self) -> Extraction:
+        for hit in self.product + self.use + self.purpose:
+            if hit.hedged:
+                self.notes.append(f'"{hit.words}" is hedged in the text and was not used as a fact.')
+        self.cells_present = self._cells_present()
+        self.na_hits = self._nucleic_acid_hits()
+        self.described = bool(self.cells_present or self.na_hits or self.pos("protein") or self.pos("device")
+                              or self.pos("form") or self.pos("special"))
+        self._scope()
+        self._special()
+        self._purpose()
+        self._vaccine()
+        self._nucleic_acid()
+        self._cells()
+        self._device()
+        self._hospital()
+        self._protein()
+        facts = ProductFacts.model_validate(self.data)
+        return Extraction(facts=facts, evidence=self.ev.render(), notes=list(dict.fromkeys(self.notes)))
+
+    # -- scope: administration and starting materials --
+
+    def _scope(self) -> None:
+        starting = self.pos("starting")
+        not_admin = self.pos("not_admin") + self.neg("admin")
+        admin = self.pos("admin")
+        claims = [h for h in _positive(self.purpose, "claim") if h.effect("claim") != "none"]
+        disease = _positive(self.purpose, "disease")
+        if starting:
+            self.data["product_role"] = ProductRole.starting_material.value
+            self.ev.add("product_role", starting)
+        if not_admin:
+            self.data["for_human_administration"] = False
+            self.ev.add("for_human_administration", not_admin)
+        elif admin or claims or disease:
+            self.data["for_human_administration"] = True
+            self.ev.add("for_human_administration", (admin or claims or disease)[:3])
+            if not starting:
+                self.data["product_role"] = ProductRole.finished_product.value
+                self.ev.add("product_role", (admin or claims or disease)[:3])
+                self.ev.infer("product_role", "(given to patients; no starting-material use stated)")
+
+    def _special(self) -> None:
+        hits = self.pos("special")
+        if hits:
+            self.data["special_category"] = SpecialCategory(hits[0].effect("special")).value
+            self.ev.add("special_category", hits[:1])
+
+    # -- what the product is presented for --
+
+    def _purpose(self) -> None:
+        claims = _positive(self.purpose, "claim")
+        order = [("none", ClaimedPurpose.none), ("cosmetic", ClaimedPurpose.cosmetic),
+                 ("repair", ClaimedPurpose.regenerate_repair_replace), ("treat", ClaimedPurpose.treat_prevent_diagnose)]
+        for key, purpose in order:
+            chosen = [h for h in claims if h.effect("claim") == key]
+            if key == "treat" and self._replacement():
+                return
+            if chosen:
+                self.data["claimed_purpose"] = purpose.value
+                self.ev.add("claimed_purpose", chosen[:3])
+                return
+        if self._replacement():
+            return
+        disease = _positive(self.purpose, "disease")
+        if disease:
+            self.data["claimed_purpose"] = ClaimedPurpose.treat_prevent_diagnose.value
+            self.ev.add("claimed_purpose", disease[:2])
+            self.ev.infer("claimed_purpose", "(a disease is named and no repair or cosmetic claim is made)")
+
+    def _replacement(self) -> bool:
+        """Differentiated tissue cells given into the area of their tissue: presented to replace it."""
+        uses = self._uses()
+        for family, hit in self._families():
+            area = [u for u in uses if u.effect("use") in family.replaces]
+            if area:
+                self.data["claimed_purpose"] = ClaimedPurpose.regenerate_repair_replace.value
+                self.ev.add("claimed_purpose", [hit, *area[:1]])
+                self.ev.infer("claimed_purpose",
+                              "(tissue cells given to the tissue they form: presented to replace it)")
+                return True
+        return False
+
+    def _uses(self) -> list[Hit]:
+        """Indication areas named outside the words naming the cells themselves."""
+        cell_spans = [(h.segment, h.start, h.end) for h in self.product if h.effect("cell")]
+        return [u for u in _positive(self.use, "use")
+                if not any(s == u.segment and a <= u.start < b for s, a, b in cell_spans)]
+
+    def _vaccine(self) -> None:
+        p = self.purpose
+        cancer = _positive(p, "cancer")
+        vaccine = [h for h in _positive(p, "vaccine") if not h.effect("cancer")]
+        prevent = _positive(p, "prevent")
+        infectious = _positive(p, "infectious")
+        path = "vaccine_against_infectious_disease"
+        if cancer and not (vaccine and infectious):
+            self.data[path] = False
+            self.ev.add(path, cancer[:2])
+            return
+        if infectious and (vaccine or prevent):
+            self.data[path] = True
+            self.ev.add(path, (vaccine or prevent)[:1] + infectious[:2])
+            return
+        indication = _positive(p, "disease") + _positive(p, "claim")
+        if vaccine and not infectious:
+            return  # a vaccine against what is not said: unknown
+        if indication:
+            self.data[path] = False
+            self.ev.add(path, indication[:2])
+            note = ("(treats an infection; not presented as a vaccine)" if infectious
+                    else "(the indication is not an infectious disease)")
+            self.ev.infer(path, note)
+
+    # -- nucleic acid --
+
+    def _nucleic_acid_hits(self) -> list[Hit]:
+        keys = ("na", "vector", "virus", "bacterium", "phage", "gm", "edit", "oncolytic", "guide", "payload")
+        transgenes = self.pos("transgene") if self._families() else []
+        return [h for key in keys for h in self.pos(key)] + transgenes
+
+    def _nucleic_acid(self) -> None:
+        hits = self.na_hits
+        gm_negated = self.neg("gm") + self.neg("na") + self.neg("vector")
+        if not hits:
+            if gm_negated:
+                self.ev.add("nucleic_acid", gm_negated[:2])
+                self.ev.infer("nucleic_acid", "(stated: no genetic modification)")
+            elif self.described:
+                self.ev.infer("nucleic_acid", NO_NUCLEIC_ACID)
+            else:
+                self.data["nucleic_acid"] = {"present": None}
+            return
+        na: dict[str, Any] = {"present": True}
+        self.ev.add("nucleic_acid.present", hits[:3])
+        gm = self.pos("gm")
+        vectors = self.pos("vector") + self.pos("na", "viral_vector") + self.pos("virus")
+        plasmid = self.pos("na", "plasmid")
+        mrna = self.pos("na", "mrna")
+        oligo = self.pos("na", "oligonucleotide")
+        bacteria = self.pos("bacterium")
+        phage = self.pos("phage")
+        edit = self.pos("edit")
+        express = self.pos("express")
+        natural = self.pos("origin", "natural")
+        synthetic = self.pos("origin", "synthetic")
+        organism = self.pos("virus") + bacteria + phage
+        transgenes = self.pos("transgene") + self.pos("payload")
+        cells_modified = bool(self.cells_present and (gm or edit or transgenes) and not self.pos("starting"))
+        self.cells_modified = cells_modified
+        self.cells_modified_words = gm + edit + transgenes
+        # -- origin --
+        recombinant_words = gm + plasmid + self.pos("origin", "recombinant") + self.pos("na", "viral_vector")
+        if organism and express and not natural:
+            recombinant_words += express[:1]
+        if cells_modified:
+            recombinant_words += (edit or transgenes)[:1]
+        if self.pos("payload") and not synthetic:
+            recombinant_words += self.pos("payload")[:1]
+        origin: NucleicAcidOrigin | None = None
+        if recombinant_words:
+            origin = NucleicAcidOrigin.recombinant
+            self.ev.add("nucleic_acid.origin", recombinant_words[:2])
+        elif mrna and not synthetic:
+            origin = NucleicAcidOrigin.recombinant
+            self.ev.add("nucleic_acid.origin", mrna[:1])
+            self.ev.infer("nucleic_acid.origin", "(mRNA is made by in vitro transcription unless stated otherwise)")
+        elif synthetic:
+            origin = NucleicAcidOrigin.synthetic
+            self.ev.add("nucleic_acid.origin", synthetic[:1])
+        elif (natural or (gm_negated and organism)) and organism:
+            origin = NucleicAcidOrigin.natural
+            self.ev.add("nucleic_acid.origin", (natural or gm_negated)[:1] + organism[:1])
+        elif oligo:
+            origin = NucleicAcidOrigin.synthetic
+            self.ev.add("nucleic_acid.origin", oligo[:1])
+            self.ev.infer("nucleic_acid.origin",
+                          "(oligonucleotides are chemically synthesised unless stated otherwise)")
+        elif edit and self.pos("edit_delivery", "protein") and self.pos("guide"):
+            origin = NucleicAcidOrigin.synthetic
+            self.ev.add("nucleic_acid.origin", self.pos("guide")[:1])
+        if origin:
+            na["origin"] = origin.value
+        # -- vehicle --
+        vehicle: Vehicle | None = None
+        vehicle_words: list[Hit] = []
+        forms = self.pos("form")
+        if cells_modified and not (forms and not self._intact_cells()):
+            vehicle, vehicle_words = (Vehicle.mrna, mrna) if mrna and not edit else (Vehicle.modified_cells,
+                                                                                     gm + edit + transgenes)
+        elif mrna:
+            vehicle, vehicle_words = Vehicle.mrna, mrna
+        elif phage:
+            vehicle, vehicle_words = Vehicle.bacteriophage, phage
+        elif bacteria:
+            modified = origin == NucleicAcidOrigin.recombinant
+            vehicle = Vehicle.modified_microorganism if modified else Vehicle.microorganism
+            vehicle_words = bacteria
+        elif plasmid:
+            vehicle, vehicle_words = Vehicle.plasmid, plasmid
+        elif oligo:
+            vehicle, vehicle_words = Vehicle.oligonucleotide, oligo
+        elif self.pos("oncolytic") and self.pos("virus"):
+            vehicle, vehicle_words = Vehicle.oncolytic_virus, self.pos("oncolytic") + self.pos("virus")
+        elif vectors:
+            if origin == NucleicAcidOrigin.natural:
+                vehicle = Vehicle.oncolytic_virus if self.pos("oncolytic") else Vehicle.microorganism
+            else:
+                vehicle = Vehicle.viral_vector
+            vehicle_words = vectors
+        if vehicle:
+            na["vehicle"] = vehicle.value
+            self.ev.add("nucleic_acid.vehicle", vehicle_words[:2])
+        # -- genome editing --
+        if edit:
+            protein = self.pos("edit_delivery", "protein")
+            nucleic = self.pos("edit_delivery", "nucleic") + [h for h in mrna + vectors + plasmid]
+            if nucleic:
+                na["genome_editing"] = GenomeEditing.nucleic_acid_encoded.value
+                self.ev.add("nucleic_acid.genome_editing", edit[:1] + nucleic[:1])
+            elif protein:
+                na["genome_editing"] = GenomeEditing.protein_only.value
+                self.ev.add("nucleic_acid.genome_editing", protein[:2])
+            na["acts_on_genetic_sequence"] = True
+            self.ev.add("nucleic_acid.acts_on_genetic_sequence", edit[:2])
+            if not self._ancillary_roles():
+                na["effect_from_sequence"] = True
+                self.ev.add("nucleic_acid.effect_from_sequence", edit[:2])
+                self.ev.infer("nucleic_acid.effect_from_sequence", "(the edited sequence is what treats)")
+        # -- transgene role --
+        if origin == NucleicAcidOrigin.recombinant and not edit:
+            self._transgene_role(na, vehicle, express, mrna + plasmid + vectors)
+        self.data["nucleic_acid"] = na
+
+    def _ancillary_roles(self) -> list[Hit]:
+        return [h for h in self.pos("transgene") if h.effect("transgene") != "therapeutic"]
+
+    def _transgene_role(self, na: dict[str, Any], vehicle: Vehicle | None, express: list[Hit],
+                        carriers: list[Hit]) -> None:
+        path = "nucleic_acid.transgene_role"
+        therapeutic = self.pos("transgene", "therapeutic")
+        ancillary = self._ancillary_roles()
+        # an "encoding/expressing X" whose object is not an ancillary sequence is a therapeutic payload
+        payload = [e for e in express if not any(0 <= a.start - e.end <= 60 for a in ancillary)]
+        if therapeutic or payload:
+            na["transgene_role"] = TransgeneRole.therapeutic.value
+            self.ev.add(path, (therapeutic or payload)[:2])
+            return
+        if ancillary:
+            rank = [TransgeneRole.safety_switch, TransgeneRole.marker, TransgeneRole.manufacturing_tool]
+            roles = {TransgeneRole(h.effect("transgene")) for h in ancillary}
+            na["transgene_role"] = next(r for r in rank if r in roles).value
+            self.ev.add(path, ancillary[:2])
+            return
+        given = self.data.get("for_human_administration") is True and not self.pos("starting")
+        if vehicle in {Vehicle.viral_vector, Vehicle.plasmid, Vehicle.mrna, Vehicle.oncolytic_virus,
+                       Vehicle.modified_microorganism} and given:
+            na["transgene_role"] = TransgeneRole.therapeutic.value
+            self.ev.add(path, carriers[:1])
+            self.ev.infer(path, "(given to patients; no marker or safety-switch role stated)")
+
+    # -- cells and tissues --
+
+    def _families(self) -> list[tuple[Family, Hit]]:
+        if self._family_cache is None:
+            self._family_cache = self._find_families()
+        return self._family_cache
+
+    def _find_families(self) -> list[tuple[Family, Hit]]:
+        found = [(self.vocab.families[h.effect("cell")], h) for h in self.pos("cell")]
+        strong = [(f, h) for f, h in found if not f.weak]
+        if strong:
+            return strong
+        if not found:
+            return []
+        # weak words ("cells", "tissue", "bone marrow") need support: a source, a processing step
+        # or a viability word in the text
+        supported = self.pos("source") or self.pos("manip") or self.pos("viability")
+        marrow = [(f, h) for f, h in found if f.name != "generic"]
+        if marrow:
+            return marrow
+        return found if supported else []
+
+    def _cells_present(self) -> bool:
+        return bool(self._families() or self.pos("form"))
+
+    def _intact_cells(self) -> list[Hit]:
+        """Cell words naming cells in the product (not the source of a derivative or an antigen)."""
+        intact = []
+        for _family, hit in self._families():
+            segment = self.text if hit.segment == 0 else (self.indication or "")
+            before = segment[max(0, hit.start - 30):hit.start].lower()
+            after = segment[hit.end:hit.end + 12].lower()
+            if re.search(r"(?:\bfrom|\bof|\bby|derived from|\bin)\s+(?:\w+[\s-]+){0,4}$", before) or re.match(
+                r"\s*-?\s*(?:derived|conditioned|lysates?|extracts?|vesicles?|exosomes?|secretome)", after
+            ):
+                continue
+            intact.append(hit)
+        return intact
+
+    def _cells(self) -> None:
+        if not self.cells_present:
+            negated = self.neg("cell")
+            if negated:
+                self.ev.add("cells_or_tissues", negated[:1])
+                self.ev.infer("cells_or_tissues", "(stated: no cells)")
+            elif self.described:
+                self.ev.infer("cells_or_tissues", NO_CELLS)
+            else:
+                self.data["cells_or_tissues"] = {"present": None}
+            return
+        block: dict[str, Any] = {"present": True}
+        families = self._families()
+        self.ev.add("cells_or_tissues.present", [h for _, h in families][:2] or self.pos("form")[:1])
+        decellularised_scaffold = bool(self.pos("manip", "decellularisation") and self.pos("integral"))
+        self._form(block)
+        self._source(block)
+        self._viability(block, decellularised_scaffold)
+        self._blood(block, families)
+        self._manipulations(block, decellularised_scaffold)
+        if self.cells_modified and Manipulation.genetic_modification.value not in block.get("manipulations", []):
+            block["manipulations"] = [*block.get("manipulations", []), Manipulation.genetic_modification.value]
+            self.ev.add("cells_or_tissues.manipulations", self.cells_modified_words[:1])
+        self._function(block, families)
+        self._tissue_origin(block, families)
+        self._mode_of_action(block)
+        self.data["cells_or_tissues"] = block
+
+    def _form(self, block: dict[str, Any]) -> None:
+        loading = self.pos("manip", "antigen_loading")
+        forms = [h for h in self.pos("form")
+                 if not any(0 <= h.start - a.end <= 40 and h.segment == a.segment for a in loading)]
+        intact = self._intact_cells()
+        if forms and not intact:
+            order = [CellForm.extracellular_vesicles, CellForm.secretome, CellForm.lysate, CellForm.anucleate]
+            values = {CellForm(h.effect("form")) for h in forms}
+            form = next(f for f in order if f in values)
+            block["form"] = form.value
+            self.ev.add("cells_or_tissues.form", [h for h in forms if h.effect("form") == form.value][:1])
+            return
+        block["form"] = CellForm.intact_cells.value
+        self.ev.add("cells_or_tissues.form", intact[:1] or [h for _, h in self._families()][:1])
+
+    def _source(self, block: dict[str, Any]) -> None:
+        auto = self.pos("source", "autologous")
+        allo = self.pos("source", "allogeneic")
+        xeno = self.pos("source", "xenogeneic")
+        path = "cells_or_tissues.source"
+        if xeno and not (auto or allo):
+            block["source"] = CellSource.xenogeneic.value
+            self.ev.add(path, xeno[:1])
+        elif auto and allo:
+            block["source"] = CellSource.mixed.value
+            self.ev.add(path, auto[:1] + allo[:1])
+        elif auto:
+            block["source"] = CellSource.autologous.value
+            self.ev.add(path, auto[:2])
+        elif allo:
+            block["source"] = CellSource.allogeneic.value
+            self.ev.add(path, allo[:2])
+
+    def _viability(self, block: dict[str, Any], decellularised_scaffold: bool) -> None:
+        path = "cells_or_tissues.viability"
+        dead = [h for h in self.pos("viability", "non_viable")
+                if not (decellularised_scaffold and h.effect("manip") == "decellularisation")
+                and not self._describes_device(h)]
+        dead += self.neg("viability", "viable")
+        alive = self.pos("viability", "viable")
+        if dead and alive:
+            block["viability"] = Viability.mixed.value
+            self.ev.add(path, dead[:1] + alive[:1])
+        elif dead:
+            block["viability"] = Viability.non_viable.value
+            self.ev.add(path, dead[:2])
+        elif alive:
+            block["viability"] = Viability.viable.value
+            self.ev.add(path, alive[:1])
+        elif block.get("form") == CellForm.intact_cells.value:
+            block["viability"] = Viability.viable.value
+            self.ev.add(path, [h for _, h in self._families()][:1])
+            self.ev.infer(path, "(no word of killing, irradiation or decellularisation)")
+
+    def _describes_device(self, hit: Hit) -> bool:
+        """A viability word that qualifies the device part ("non-viable porcine matrix"), not the cells."""
+        return any(d.segment == hit.segment and 0 <= d.start - hit.end <= 25 for d in self.pos("device"))
+
+    def _blood(self, block: dict[str, Any], families: list[tuple[Family, Hit]]) -> None:
+        path = "cells_or_tissues.blood_component"
+        blood = self.pos("blood", True)
+        if blood:
+            block["blood_component"] = True
+            self.ev.add(path, blood[:1])
+            return
+        named = [(f, h) for f, h in families if f.blood is False]
+        if named and all(f.blood is False for f, _ in families):
+            block["blood_component"] = False
+            self.ev.add(path, [h for _, h in named][:1])
+            self.ev.infer(path, "(not blood or a blood component)")
+
+    def _manipulations(self, block: dict[str, Any], decellularised_scaffold: bool) -> None:
+        steps: list[Manipulation] = []
+        words: list[Hit] = []
+        known = False
+        for hit in self.product:
+            value = hit.effect("manip")
+            if value is None or hit.hedged:
+                continue
+            if hit.negated:
+                known = True
+                words.append(hit)
+                continue
+            if value == "negated_only":
+                continue
+            known = True
+            if value == "none":
+                words.append(hit)
+                continue
+            if decellularised_scaffold and value == "decellularisation":
+                continue
+            for v in value if isinstance(value, list) else [value]:
+                step = Manipulation(v)
+                if step not in steps:
+                    steps.append(step)
+            words.append(hit)
+        if self.pos("substantial") or self.neg("substantial"):
+            block["substantially_manipulated"] = bool(self.pos("substantial"))
+            said = self.pos("substantial") or self.neg("substantial")
+            self.ev.add("cells_or_tissues.substantially_manipulated", said[:1])
+        if known:
+            block["manipulations"] = [s.value for s in steps]
+            self.ev.add("cells_or_tissues.manipulations", words[:6])
+            if not any(s in SUBSTANTIAL_MANIPULATIONS for s in steps):
+                self.ev.infer("cells_or_tissues.manipulations", "(the steps named are taken as the complete list)")
+
+    def _function(self, block: dict[str, Any], families: list[tuple[Family, Hit]]) -> None:
+        uses = self._uses()
+        if not uses or not families:
+            return
+        areas = {u.effect("use") for u in uses}
+        verdicts: list[tuple[bool | None, Hit, list[Hit]]] = []
+        for family, hit in families:
+            same = [u for u in uses if u.effect("use") in family.same]
+            if same:
+                verdicts.append((True, hit, same))
+            elif areas and family.other == "different":
+                verdicts.append((False, hit, uses))
+            else:
+                verdicts.append((None, hit, []))
+        path = "cells_or_tissues.same_essential_function"
+        different = [v for v in verdicts if v[0] is False]
+        if different:
+            block["same_essential_function"] = False
+            self.ev.add(path, [different[0][1], *different[0][2][:2]])
+        elif verdicts and all(v[0] is True for v in verdicts):
+            block["same_essential_function"] = True
+            self.ev.add(path, [verdicts[0][1], *verdicts[0][2][:2]])
+
+    def _tissue_origin(self, block: dict[str, Any], families: list[tuple[Family, Hit]]) -> None:
+        path = "cells_or_tissues.tissue_origin"
+        explicit = self.pos("tissue")
+        if explicit:
+            block["tissue_origin"] = TissueOrigin(explicit[0].effect("tissue")).value
+            self.ev.add(path, explicit[:1])
+            return
+        for family, hit in families:
+            if family.tissue:
+                block["tissue_origin"] = TissueOrigin(family.tissue).value
+                self.ev.add(path, [hit])
+                return
+
+    def _mode_of_action(self, block: dict[str, Any]) -> None:
+        if block.get("viability") not in {Viability.non_viable.value, Viability.mixed.value}:
+            return
+        path = "cells_or_tissues.mode_of_action"
+        pim = _positive(self.purpose, "pim") + _positive(self.purpose, "vaccine")
+        structural = _positive(self.purpose, "structural") + self.pos("manip", "decellularisation")
+        if pim and not structural:
+            block["mode_of_action"] = ModeOfAction.pharmacological_immunological_metabolic.value
+            self.ev.add(path, pim[:2])
+        elif structural and not pim:
+            block["mode_of_action"] = ModeOfAction.physical_structural.value
+            self.ev.add(path, structural[:2])
+
+    # -- device --
+
+    def _device(self) -> None:
+        devices = self.pos("device")
+        if not devices:
+            negated = self.neg("device")
+            if negated:
+                self.ev.add("device", negated[:1])
+                self.ev.infer("device", "(stated: no device)")
+            elif self.described:
+                self.ev.infer("device", NO_DEVICE)
+            return
+        block: dict[str, Any] = {"present": True}
+        self.ev.add("device.present", devices[:1])
+        kinds = [(_device_kind(h), h) for h in devices]
+        specific = [(k, h) for k, h in kinds if k != DeviceKind.other] or kinds
+        block["kind"] = specific[0][0].value
+        self.ev.add("device.kind", [specific[0][1]])
+        integral = self.pos("integral")
+        if integral and self.cells_present:
+            block["integral"] = True
+            self.ev.add("device.integral", integral[:1])
+        own_no = self.neg("device_own")
+        own_yes = self.pos("device_own") + [h for h in devices if h.effect("material")]
+        if own_no:
+            block["own_medical_purpose"] = False
+            self.ev.add("device.own_medical_purpose", own_no[:1])
+        elif own_yes and block["kind"] != DeviceKind.other.value:
+            block["own_medical_purpose"] = True
+            self.ev.add("device.own_medical_purpose", own_yes[:1])
+            if not self.pos("device_own"):
+                self.ev.infer("device.own_medical_purpose",
+                              "(a membrane, scaffold or matrix of a named material is a device in its own right)")
+        elif self.pos("device_own"):
+            block["own_medical_purpose"] = True
+            self.ev.add("device.own_medical_purpose", self.pos("device_own")[:1])
+        if self.pos("manip", "decellularisation") and self.pos("integral"):
+            block["kind"] = DeviceKind.scaffold.value
+            self.ev.add("device.kind", self.pos("manip", "decellularisation")[:1])
+        self.data["device"] = block
+
+    def _hospital(self) -> None:
+        hits = self.pos("hospital")
+        if not hits:
+            return
+        block: dict[str, Any] = {}
+        for hit in hits:
+            key = hit.effect("hospital")
+            if key in HospitalExemption.model_fields:
+                block[key] = True
+                self.ev.add(f"hospital_exemption.{key}", [hit])
+        self.data["hospital_exemption"] = block
+
+    def _protein(self) -> None:
+        hits = self.pos("protein")
+        if hits and not self.cells_present and not self.na_hits:
+            self.data["biological_active_substance"] = True
+            self.ev.add("biological_active_substance", hits[:1])

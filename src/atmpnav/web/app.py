@@ -1,0 +1,182 @@
+"""The web application: pages, the REST API under ``/api/v1``, offline API docs, one error envelope.
+
+``create_app(database_url)`` builds the FastAPI app on the given database (default: the embedded
+SQLite database, or ``$ATMPNAV_DATABASE_URL``); the schema is migrated and the registry seeded at
+startup. ``serve(host, port)`` runs it with uvicorn (``atmpnav serve``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from atmpnav import __version__
+from atmpnav.web import errors
+from atmpnav.web.schemas import HealthOut
+from atmpnav.web.services import ChartCache, Database
+from atmpnav.web.templating import STATIC_DIR, templates
+
+log = logging.getLogger("atmpnav.web")
+
+API_DESCRIPTION = """
+Classify gene, cell and tissue therapies under EU law (GTMP, sCTMP, TEP, combined ATMP, or which
+other regime), with every step of the reasoning tied to its legal basis; search precedents; query
+the registry of authorised products; save assessments with versions and a hash-chained audit trail.
+
+Every error has the same body: `{"error": {"code", "message", "details"}}`. Validation errors (422)
+name each field in `details.errors[].field`; malformed JSON is 400 `invalid_json`; request bodies
+over 256 KiB are refused with 413 `payload_too_large`.
+
+A classification is a reasoned reading of the law, not a regulatory decision.
+"""
+
+# Strict for the pages (no inline scripts or styles); Swagger UI sets inline styles and the printable
+# report carries its own stylesheet (so that a saved copy prints the same).
+CSP_PAGES = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+CSP_INLINE_STYLES = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+)
+
+
+class SecurityHeaders:
+    """Adds nosniff, referrer policy, frame denial and a content security policy (pure ASGI)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        inline_styles = path.startswith("/docs") or path.endswith("/report.html")
+        csp = (CSP_INLINE_STYLES if inline_styles else CSP_PAGES).encode()
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"content-security-policy", csp),
+                ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(database_url: str | None = None) -> FastAPI:
+    """The web app on ``database_url`` (default: ``$ATMPNAV_DATABASE_URL`` or the embedded SQLite)."""
+
+    database = Database(database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Migrate the schema and seed the registry before the first request.
+        await run_in_threadpool(lambda: database.engine)
+        yield
+
+    app = FastAPI(
+        title="ATMP Navigator",
+        version=__version__,
+        description=API_DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        openapi_tags=[
+            {"name": "classify", "description": "Classification of facts or descriptions; precedents"},
+            {"name": "assessments", "description": "Saved assessments: versions, audit trail, export"},
+            {"name": "registry", "description": "Authorised ATMPs (EU) and cell and gene therapies (US)"},
+            {"name": "reference", "description": "Categories and rules with their legal basis"},
+            {"name": "service", "description": "Health"},
+        ],
+    )
+    app.state.db = database
+    app.state.charts = ChartCache()
+    app.state.render_error_page = render_error_page
+
+    errors.install(app)
+    app.add_middleware(errors.BodySizeLimit, limit=errors.MAX_BODY_BYTES)
+    app.add_middleware(SecurityHeaders)
+
+    from atmpnav.web import api, views
+
+    app.include_router(api.router)
+    app.include_router(views.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    @app.get("/healthz", tags=["service"], summary="Liveness", response_model=HealthOut)
+    async def healthz() -> Response:
+        """`ok` once the app has migrated its database (at startup) and answers; cheap enough to poll."""
+        if not database.ready:
+            await run_in_threadpool(lambda: database.engine)
+        body = {"status": "ok", "version": __version__, "schema_revision": database.schema_revision}
+        return Response(json.dumps(body).encode(), media_type="application/json")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        return templates().TemplateResponse(request, "docs.html", {"openapi_url": app.openapi_url})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return RedirectResponse("/static/favicon.svg", status_code=308)
+
+    return app
+
+
+def render_error_page(request: Request, status: int, body: dict[str, Any]) -> HTMLResponse:
+    error = body.get("error", {})
+    return templates().TemplateResponse(
+        request, "error.html", {"status": status, "error": error}, status_code=status
+    )
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    database_url: str | None = None,
+    workers: int | None = None,
+    log_level: str = "info",
+    access_log: bool = True,
+) -> None:
+    """Run the web app with uvicorn until interrupted (``atmpnav serve [--host] [--port]``).
+
+    ``workers`` > 1 starts that many processes (the schema is migrated once, here, before they
+    start); the default is ``$ATMPNAV_WEB_WORKERS`` or 1.
+    """
+    import uvicorn
+
+    from atmpnav import store
+    from atmpnav.web.server import HTTP_PROTOCOL
+
+    count = workers if workers is not None else int(os.environ.get("ATMPNAV_WEB_WORKERS", "1") or 1)
+    if count > 1:
+        if database_url:
+            os.environ[store.ENV_DATABASE_URL] = database_url
+        # Migrate and seed once, so the worker processes do not race to do it.
+        Database(database_url).engine  # noqa: B018 - the property migrates and seeds
+        store.dispose_engines()
+        uvicorn.run(
+            "atmpnav.web.app:create_app", factory=True, host=host, port=port, workers=count,
+            log_level=log_level, access_log=access_log, http=HTTP_PROTOCOL,
+        )
+        return
+    uvicorn.run(create_app(database_url), host=host, port=port, log_level=log_level, access_log=access_log,
+                http=HTTP_PROTOCOL)

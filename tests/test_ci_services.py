@@ -1,0 +1,18 @@
+"""In CI the storage and browser tests must run, not skip: the services they need must be there."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not os.environ.get("CI"), reason="checked in CI only (.ci/run starts the services)")
+
+
+def test_postgresql_is_available_for_the_storage_tests() -> None:
+    assert os.environ.get("ATMPNAV_TEST_POSTGRES_URL"), ".ci/run must start PostgreSQL (scripts/ci-postgres.sh)"
+
+
+def test_chromium_is_available_for_the_browser_tests() -> None:
+    assert Path("/usr/bin/chromium").exists(), ".ci/run must install Debian's chromium (scripts/ci-browser.sh)"

@@ -1,0 +1,105 @@
+"""classify_text end to end: rules decide, evidence is attached, precedents follow."""
+
+from __future__ import annotations
+
+import pytest
+
+from atmpnav.text import classify_text
+
+AS_OF = "2026-11-25"
+
+CASES = [
+    # (description, indication, outcome, regime, combined)
+    ("Autologous chondrocytes expanded ex vivo and implanted on a collagen membrane to repair knee cartilage defects.",
+     None, "TEP", "atmp_centralised", True),
+    ("Autologous T cells transduced ex vivo with a lentiviral vector encoding an anti-CD19 chimeric antigen receptor, "
+     "expanded and infused", "relapsed B-cell acute lymphoblastic leukaemia", "GTMP", "atmp_centralised", False),
+    ("Allogeneic donor T cells transduced with an HSV-TK suicide gene and a truncated LNGFR marker, infused after "
+     "haploidentical transplantation for immune reconstitution", None, "sCTMP", "atmp_centralised", False),
+    ("Ex vivo expanded allogeneic bone-marrow mesenchymal stromal cells infused to treat graft-versus-host disease",
+     None, "sCTMP", "atmp_centralised", False),
+    ("Unmanipulated autologous bone marrow mononuclear cells injected intracoronary to regenerate ischaemic "
+     "myocardium", None, "TEP", "atmp_centralised", False),
+    ("Mobilised peripheral blood stem cells, CD34-selected and cryopreserved, infused for autologous haematopoietic "
+     "stem cell transplantation", None, "not ATMP", "tissues_cells", False),
+    ("Platelet-rich plasma prepared by centrifugation of the patient's blood and injected into a tendon", None,
+     "not ATMP", "blood", False),
+    ("mRNA-LNP vaccine encoding the SARS-CoV-2 spike protein, injected to prevent COVID-19", None, "not ATMP",
+     "vaccine", False),
+    ("A chemically synthesised antisense oligonucleotide injected intrathecally for spinal muscular atrophy", None,
+     "not ATMP", "chemical_medicinal_product", False),
+    ("Decellularised porcine-skin matrix with no viable cells, applied for wound repair", None, "not ATMP",
+     "medical_device", False),
+    ("MSC-derived extracellular vesicles, no recombinant nucleic acid, given for bronchopulmonary dysplasia", None,
+     "not ATMP", "biological_medicinal_product", False),
+    ("rAAV2 vector carrying the human RPE65 cDNA, subretinal injection", "Leber congenital amaurosis", "GTMP",
+     "atmp_centralised", False),
+]
+
+
+@pytest.mark.parametrize(("text", "indication", "outcome", "regime", "combined"), CASES,
+                         ids=[c[0][:40] for c in CASES])
+def test_classify_text(text: str, indication: str | None, outcome: str, regime: str, combined: bool) -> None:
+    envelope = classify_text(text, indication, as_of=AS_OF)
+    verdict = envelope.verdicts["EU"]
+    assert verdict.outcome == outcome, verdict.model_dump()
+    assert verdict.likely_outcome == outcome
+    assert verdict.regime == regime
+    assert verdict.combined is combined
+    assert envelope.evidence
+    assert envelope.precedents and all(p.note.startswith("similar, not binding") for p in envelope.precedents)
+
+
+def test_issue_example_explains_each_fact_with_words() -> None:
+    envelope = classify_text("Autologous chondrocytes expanded ex vivo and implanted on a collagen membrane to repair "
+                             "knee cartilage defects.", as_of=AS_OF)
+    verdict = envelope.verdicts["EU"]
+    steps = {s.rule: s for s in verdict.steps}
+    assert steps["EU-M2"].evidence == "expanded"
+    assert "repair" in steps["EU-T1"].evidence
+    assert "collagen membrane" in steps["EU-D2"].evidence
+    assert envelope.evidence["device.kind"] == "collagen membrane"
+    assert envelope.evidence["cells_or_tissues.source"] == "Autologous"
+    data = envelope.to_json_dict()
+    assert data["evidence"]["cells_or_tissues.manipulations"] == "expanded"
+    assert data["precedents"][0]["matched_terms"]
+
+
+def test_likely_outcome_is_always_set_and_below_one_when_not_decided() -> None:
+    envelope = classify_text("Autologous CD34+ cells edited by CRISPR/Cas9 at the BCL11A enhancer", as_of=AS_OF)
+    verdict = envelope.verdicts["EU"]
+    assert verdict.outcome == "undetermined"
+    assert verdict.likely_outcome == "GTMP"
+    assert 0 < verdict.confidence < 1
+    assert any("assuming" in n.lower() for n in verdict.notes)
+    assert {m.fact for m in verdict.missing} >= {"for_human_administration"}
+
+
+def test_likely_outcome_from_precedents_when_the_law_is_open() -> None:
+    envelope = classify_text("Genetically modified pig kidney for xenotransplantation into a patient", as_of=AS_OF)
+    verdict = envelope.verdicts["EU"]
+    assert verdict.outcome == "undetermined"
+    assert "A10" in verdict.ambiguities
+    assert verdict.likely_outcome != "undetermined"
+    assert verdict.confidence < 1
+    assert any("similar" in n or "common outcome" in n for n in verdict.notes)
+
+
+def test_nothing_recognised_still_gives_a_likely_outcome() -> None:
+    verdict = classify_text("Zzz qqq", as_of=AS_OF).verdicts["EU"]
+    assert verdict.outcome == "undetermined"
+    assert verdict.likely_outcome in {"GTMP", "sCTMP", "TEP", "not ATMP"}
+    assert verdict.confidence < 1
+
+
+def test_top_zero_gives_no_precedents_but_a_likely_outcome() -> None:
+    envelope = classify_text("Autologous TILs for advanced melanoma", as_of=AS_OF, top=0)
+    assert envelope.precedents == []
+    assert envelope.verdicts["EU"].likely_outcome != "undetermined"
+
+
+def test_library_function_is_exported() -> None:
+    import atmpnav.text as text_api
+
+    assert text_api.classify_text is classify_text
+    assert callable(text_api.extract_facts)

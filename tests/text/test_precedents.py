@@ -1,0 +1,59 @@
+"""Precedent corpus and BM25 search."""
+
+from __future__ import annotations
+
+import pytest
+
+from atmpnav.errors import InputError
+from atmpnav.precedents import DETERMINED, case, corpus, search, search_cases, tokenize
+
+
+def test_corpus_has_every_source_with_provenance() -> None:
+    cases = corpus()
+    kinds = {c.kind for c in cases}
+    assert kinds == {"authorised", "cat_outcome", "test_case"}
+    assert {f"TC-{n:03d}" for n in range(1, 87)} <= {c.id for c in cases}
+    assert sum(c.kind == "authorised" for c in cases) >= 30
+    for c in cases:
+        assert c.source and (c.url or c.reference), c.id
+        assert c.outcome in (*DETERMINED, "undetermined"), c.id
+    assert {c.basis for c in cases if c.kind == "test_case"} == {"textbook", "CAT-sourced"}
+    assert case("EU-MACI").combined and case("TC-030").combined
+
+
+def test_a_case_never_matches_itself_or_its_product_group() -> None:
+    for c in corpus():
+        found = search(c.title, k=10, exclude_id=c.id)
+        assert c.id not in {p.id for p in found}
+        same = {o.id for o in corpus() if o.same_case == c.same_case}
+        assert not same & {p.id for p in found}
+
+
+def test_car_t_text_ranks_car_t_products_first() -> None:
+    found = search_cases("Autologous CAR-T cells directed against CD19 for B-cell lymphoma", k=5)
+    assert found
+    for precedent, matched in found[:4]:
+        assert precedent.outcome == "GTMP"
+        assert "car" in tokenize(matched.title + " " + matched.text)
+    assert "car" in found[0][0].matched_terms
+
+
+def test_synonyms_and_spelling() -> None:
+    assert "car" in tokenize("chimeric antigen receptor")
+    assert "msc" in tokenize("mesenchymal stromal cells") and "msc" in tokenize("MSCs")
+    assert tokenize("haematopoietic tumour") == tokenize("hematopoietic tumor")
+    assert tokenize("CD34+ cells")[0] == "cd34"
+
+
+def test_matched_terms_and_scores_are_ordered() -> None:
+    found = search("allogeneic mesenchymal stromal cells for graft-versus-host disease", k=5)
+    assert [p.score for p in found] == sorted((p.score for p in found), reverse=True)
+    assert all(p.matched_terms for p in found)
+    assert found[0].outcome == "sCTMP"
+
+
+def test_no_match_and_bad_k() -> None:
+    assert search("zzzz qqqq", k=5) == []
+    assert search("", k=5) == []
+    with pytest.raises(InputError):
+        search("cells", k=-1)
