@@ -4,6 +4,8 @@ Data sets:
   * labelled: bench/data/labelled_descriptions.yaml (descriptions written for this benchmark before
               the extractor was tuned; its errors were then used to improve the vocabulary);
   * heldout:  bench/data/heldout_descriptions.yaml (written after tuning, never used for tuning);
+  * independent: bench/data/independent_descriptions.yaml (40 descriptions by a separate author who saw
+              neither the extractor nor the other sets; labelled from rules.md only; never tuned on);
   * corpus:   the precedent corpus (src/atmpnav/data/precedents.yaml), leave-one-out: a case and the
               cases of the same product (its group) are left out of the precedent search.
 Only the EU outcomes GTMP / sCTMP / TEP / not ATMP are scored; cases whose expected outcome is open
@@ -36,6 +38,7 @@ CLASSES = ("GTMP", "sCTMP", "TEP", "not ATMP")
 AS_OF = "2026-11-25"
 LABELLED = Path(__file__).parent / "data" / "labelled_descriptions.yaml"
 HELDOUT = Path(__file__).parent / "data" / "heldout_descriptions.yaml"
+INDEPENDENT = Path(__file__).parent / "data" / "independent_descriptions.yaml"
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class Item:
 
 def load_items() -> list[Item]:
     items = []
-    for dataset, path in (("labelled", LABELLED), ("heldout", HELDOUT)):
+    for dataset, path in (("labelled", LABELLED), ("heldout", HELDOUT), ("independent", INDEPENDENT)):
         for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
             truth = case["outcome"]
             items.append(Item(case["id"], case["text"], case.get("indication"), truth, frozenset([truth]), dataset,
@@ -194,6 +197,7 @@ def report(items: list[Item], systems: dict[str, dict[str, tuple[str, str]]], ma
     lines = []
     for dataset, label in (("labelled", "Labelled descriptions (written first; used while tuning)"),
                            ("heldout", "Fresh held-out descriptions (written after tuning; never tuned on)"),
+                           ("independent", "Independent descriptions (another author; never seen or tuned on)"),
                            ("corpus", "Precedent corpus, leave-one-out"),
                            ("all", "All sets")):
         subset = items if dataset == "all" else [i for i in items if i.dataset == dataset]

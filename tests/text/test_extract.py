@@ -330,3 +330,11 @@ def test_empty_text_is_an_input_error(bad: str) -> None:
 def test_too_long_text_is_an_input_error() -> None:
     with pytest.raises(InputError):
         extract_facts("cells " * (MAX_TEXT // 5))
+
+
+def test_a_negated_administration_word_does_not_outweigh_a_stated_one() -> None:
+    facts = extract_facts("Donor NK cells expanded in culture and infused after chemotherapy.",
+                          "acute myeloid leukaemia, not eligible for transplant").facts
+    assert facts.for_human_administration is True
+    reagent = extract_facts("A collagenase blend used only ex vivo to digest tissue; not for transplant.").facts
+    assert reagent.for_human_administration is False

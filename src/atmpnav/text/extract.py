@@ -437,8 +437,10 @@ class _Builder:
 
     def _scope(self) -> None:
         starting = self.pos("starting")
-        not_admin = self.pos("not_admin") + self.neg("admin")
         admin = self.pos("admin")
+        # A negated administration word ("not eligible for transplant") says nothing when the product is
+        # stated to be given elsewhere ("infused"); explicit phrases ("used only ex vivo") always count.
+        not_admin = self.pos("not_admin") + ([] if admin else self.neg("admin"))
         claims = [h for h in _positive(self.purpose, "claim") if h.effect("claim") != "none"]
         disease = _positive(self.purpose, "disease")
         if starting:
