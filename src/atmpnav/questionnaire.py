@@ -79,7 +79,12 @@ def run_terminal(save: Path | None = None, as_of: str | None = None) -> Verdict:
         typer.echo(question.text)
         if question.help:
             typer.echo(f"  ({question.help})")
-        if question.options:
+        if question.kind == "list":
+            import textwrap
+
+            listing = "   ".join(f"{n} {option}" for n, option in enumerate(question.options, 1))
+            typer.echo(textwrap.fill(listing, 100, initial_indent="  ", subsequent_indent="  "))
+        elif question.options:
             for n, option in enumerate(question.options, 1):
                 typer.echo(f"  {n}. {option}")
         raw = typer.prompt(">", default="", show_default=False)

@@ -75,8 +75,8 @@ _Q: list[Question] = [
     Question("cells_or_tissues.blood_component", "Is the product whole blood or a blood component "
              "(red cells, platelets, plasma, platelet-rich plasma, donor lymphocytes)?", "", "bool"),
     Question("cells_or_tissues.manipulations", "Which processing steps do the cells undergo?",
-             "List every step, e.g. cell_separation, cryopreservation, expansion (culture), activation, "
-             "genetic_modification, enzymatic_digestion.", "list", _opts(f.Manipulation)),
+             "List every step, separated by commas (names or numbers; 'none' for no processing), e.g. "
+             "cell_separation, cryopreservation, expansion (culture), activation.", "list", _opts(f.Manipulation)),
     Question("cells_or_tissues.substantially_manipulated", "Does the processing change the cells' biological "
              "characteristics, functions or structure relevant to the intended use?",
              "Expansion, differentiation, activation and genetic modification do; cutting, centrifugation, "
@@ -146,7 +146,10 @@ def coerce_answer(fact: str, raw: str) -> Any:
         if text.isdigit() and 1 <= int(text) <= len(q.options):
             return q.options[int(text) - 1]
         raise ValueError(f"choose one of: {', '.join(q.options)}")
+    if text in {"none", "-"}:
+        return []
     items = [t.strip() for t in text.replace(";", ",").split(",") if t.strip()]
+    items = [q.options[int(t) - 1] if t.isdigit() and 1 <= int(t) <= len(q.options) else t for t in items]
     bad = [t for t in items if t not in q.options]
     if bad:
         raise ValueError(f"unknown step(s) {', '.join(bad)}; allowed: {', '.join(q.options)}")
