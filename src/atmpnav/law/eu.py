@@ -92,8 +92,6 @@ def medicinal_product_gate(c: Inquiry) -> Answer:
             path,
             ambiguities=("A19",),
         )
-    if purpose is None:
-        return Answer(None, "The claimed purpose is not known yet; it is asked where it decides.", path)
     said = {
         ClaimedPurpose.treat_prevent_diagnose: "to treat, prevent or diagnose a disease",
         ClaimedPurpose.regenerate_repair_replace: "to regenerate, repair or replace a human tissue",
@@ -1057,7 +1055,8 @@ def _scope(c: Inquiry) -> Decision | None:
         if c.fact("cells_or_tissues.source") == CellSource.xenogeneic:
             raise Unresolved("A10")
         return _not_atmp("organ_transplant")
-    if c.ask("EU-S1", block=False) is False:
+    # An unknown claim is asked only where it decides (the cell branch); a GTMP's claim follows from EU-G4.
+    if c.fact("claimed_purpose") is not None and c.ask("EU-S1") is False:
         if c.fact("device.present"):
             own_purpose = c.ask("EU-D2", block=False)
             return _not_atmp("medical_device" if own_purpose else "other")
