@@ -1238,8 +1238,7 @@ def _cell_product(c: Inquiry) -> Decision:
         c.note("EU-C2", False, "Neither substantially manipulated nor used for another function.",
                ["cells_or_tissues.manipulations", "cells_or_tissues.same_essential_function"])
         if c.fact("cells_or_tissues.source") == CellSource.xenogeneic:
-            c.ask("EU-X11")
-            raise Unresolved("A10")
+            raise Unresolved("A10")  # EU-X11, recorded above
         c.ask("EU-X2")
         return _not_atmp("tissues_cells")
     else:
@@ -1267,22 +1266,19 @@ def _claim(c: Inquiry, viable: bool) -> Decision:
         c.need("claimed_purpose")
     repair = purpose == ClaimedPurpose.regenerate_repair_replace
     treat = purpose == ClaimedPurpose.treat_prevent_diagnose
+    assert repair or treat, purpose  # 'none' ends at EU-S1, 'cosmetic' is read as repair (EU-S5)
     # Viable cells' action is deemed PIM (Art 2(2)); non-viable ones reach here only when acting by PIM.
     c.note("EU-T4", True, "The cells are engineered (substantially manipulated or not used for the same essential "
            "function).", ["cells_or_tissues.manipulations", "cells_or_tissues.same_essential_function"])
     c.note("EU-T1", repair, "Presented to regenerate, repair or replace a human tissue." if repair else
            "Not presented to regenerate, repair or replace a human tissue.", ["claimed_purpose"])
-    sctmp = treat or repair
-    c.note("EU-C3", sctmp, "Acts on a disease or tissue defect through the cells' pharmacological, immunological or "
-           "metabolic action." if sctmp else "Not presented to treat, prevent or diagnose disease.",
-           ["claimed_purpose", "cells_or_tissues.viability"])
+    c.note("EU-C3", True, "Acts on a disease or tissue defect through the cells' pharmacological, immunological or "
+           "metabolic action.", ["claimed_purpose", "cells_or_tissues.viability"])
     if repair:
         c.note("EU-P3", True, "It could be both a TEP and an sCTMP: it is a TEP.", ["claimed_purpose"])
         c.flag("A3")
         return Decision("TEP", "atmp_centralised")
-    if treat:
-        return Decision("sCTMP", "atmp_centralised")
-    return _not_atmp("other")
+    return Decision("sCTMP", "atmp_centralised")  # a claim of 'none' ended at EU-S1
 
 
 def _combined(c: Inquiry, decision: Decision, intact_cells: bool) -> Decision:
@@ -1334,9 +1330,7 @@ def procedure(c: Inquiry) -> Decision:
         if has_cells and intact:
             c.note("EU-P4", True, "It could also be an sCTMP or TEP (modified cells): a GTMP prevails.",
                    ["cells_or_tissues.present", "nucleic_acid.present"])
-        decision = Decision("GTMP", "atmp_centralised")
-        c.notes.append("GMO rules (Directives 2001/18/EC and 2009/41/EC) may apply in parallel; they do not change "
-                       "the classification (EU-X7).")
+        decision = Decision("GTMP", "atmp_centralised")  # parallel GMO rules: see consequences
     elif not has_cells:
         c.ask("EU-C1")
         decision = _no_cells_regime(c)
