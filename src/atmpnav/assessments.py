@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -246,21 +246,7 @@ class VersionRecord:
     envelope: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "assessment_id": self.assessment_id,
-            "n": self.n,
-            "title": self.title,
-            "input": self.input,
-            "jurisdictions": self.jurisdictions,
-            "as_of": self.as_of,
-            "ruleset": self.ruleset,
-            "software": self.software,
-            "note": self.note,
-            "created_at": self.created_at,
-            "prev_hash": self.prev_hash,
-            "hash": self.hash,
-            "envelope": self.envelope,
-        }
+        return asdict(self)
 
     @property
     def outcomes(self) -> dict[str, str]:
@@ -287,15 +273,7 @@ class AssessmentSummary:
     outcomes: dict[str, str]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-            "latest_version": self.latest_version,
-            "input_kind": self.input_kind,
-            "outcomes": self.outcomes,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
