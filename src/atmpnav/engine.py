@@ -48,11 +48,6 @@ def _run(rules: RuleSet, facts: ProductFacts, as_of: date) -> tuple[Inquiry, Dec
         return inquiry, None, open_question
 
 
-def _outcome_of(rules: RuleSet, facts: ProductFacts, as_of: date) -> str:
-    _, decision, _ = _run(rules, facts, as_of)
-    return decision.outcome if decision else "undetermined"
-
-
 def explore(rules: RuleSet, facts: ProductFacts, as_of: date, missing: list[str]) -> Counter[str]:
     """Outcomes reachable by answering the missing facts every possible way (breadth-first, bounded)."""
     outcomes: Counter[str] = Counter()

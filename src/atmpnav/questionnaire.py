@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from atmpnav.engine import classify_one, parse_date
-from atmpnav.facts import ProductFacts, get_fact, with_fact
+from atmpnav.facts import ProductFacts, with_fact
 from atmpnav.questions import QUESTIONS, Question, coerce_answer
 from atmpnav.verdict import Verdict
 
@@ -107,7 +107,3 @@ def run_terminal(save: Path | None = None, as_of: str | None = None) -> Verdict:
         save.write_text(facts_to_yaml(session.facts()), encoding="utf-8")
         typer.echo(f"\nSaved the answers to {save}")
     return verdict
-
-
-def current_value(facts: ProductFacts, path: str) -> Any:
-    return get_fact(facts, path)
