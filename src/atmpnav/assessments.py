@@ -25,12 +25,13 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from atmpnav import __version__
+from atmpnav.assess import AssessmentInput, evaluate
 from atmpnav.errors import ConflictError, InputError, UnknownNameError
 from atmpnav.facts import ProductFacts
 from atmpnav.orm import Base
@@ -45,10 +46,7 @@ HASH_SCHEMA = "atmpnav.assessment-version/1"
 EXPORT_FORMAT = "atmpnav.assessment-export/1"
 SOFTWARE = f"atmpnav {__version__}"
 TITLE_MAX = 200
-TEXT_MAX = 20_000
 NOTE_MAX = 2_000
-#: Sub-records whose ``present`` defaults to true: an unknown ``present`` must be kept explicitly.
-_PRESENT_BLOCKS = ("nucleic_acid", "cells_or_tissues", "device")
 
 
 # --------------------------------------------------------------------------- tables
@@ -108,71 +106,6 @@ def _refuse_update(_mapper: Any, _connection: Any, target: AssessmentVersion) ->
 def _refuse_delete(_mapper: Any, _connection: Any, target: AssessmentVersion) -> None:
     raise ConflictError(f"assessment {target.assessment_id} version {target.n} is part of the audit trail and "
                         "cannot be deleted")
-
-
-# --------------------------------------------------------------------------- input and evaluation
-
-
-@dataclass(frozen=True)
-class AssessmentInput:
-    """What is classified: structured facts, or a description (with its indication)."""
-
-    kind: Literal["facts", "text"]
-    facts: ProductFacts | None = None
-    text: str | None = None
-    indication: str | None = None
-
-    @classmethod
-    def of_facts(cls, facts: ProductFacts) -> AssessmentInput:
-        return cls("facts", facts=facts)
-
-    @classmethod
-    def of_text(cls, text: str, indication: str | None = None) -> AssessmentInput:
-        cleaned = text.strip()
-        if not cleaned:
-            raise InputError("text: the description is empty")
-        if len(cleaned) > TEXT_MAX:
-            raise InputError(f"text: the description is longer than {TEXT_MAX} characters")
-        return cls("text", text=cleaned, indication=(indication or "").strip() or None)
-
-    def to_dict(self) -> dict[str, Any]:
-        if self.kind == "facts":
-            assert self.facts is not None
-            return {"kind": "facts", "facts": facts_to_json(self.facts)}
-        return {"kind": "text", "text": self.text, "indication": self.indication}
-
-
-def facts_to_json(facts: ProductFacts) -> dict[str, Any]:
-    """Facts as JSON without the unknowns, but keeping an unknown ``present`` of a sub-record
-    (an absent ``present`` would read back as true)."""
-    data = facts.model_dump(mode="json", exclude_none=True)
-    for block in _PRESENT_BLOCKS:
-        record = getattr(facts, block)
-        if record is not None and record.present is None:
-            data.setdefault(block, {})["present"] = None
-    return data
-
-
-def evaluate(
-    given: AssessmentInput,
-    jurisdictions: list[str] | tuple[str, ...] = ("EU",),
-    as_of: date | str | None = None,
-    *,
-    top: int = 5,
-) -> Envelope:
-    """Classify the input: facts through the engine; a description through the free-text
-    classifier (which also finds the precedents)."""
-    from atmpnav.engine import classify, parse_date
-
-    day = parse_date(as_of)
-    codes = tuple(j.upper() for j in jurisdictions) or ("EU",)
-    if given.kind == "facts":
-        assert given.facts is not None
-        return classify(given.facts, codes, day)
-    from atmpnav.text.classify import classify_text
-
-    assert given.text is not None
-    return classify_text(given.text, indication=given.indication, jurisdictions=codes, as_of=day, top=top)
 
 
 def ruleset_label(envelope: Envelope) -> str:

@@ -48,7 +48,7 @@ def classify(
     top: Annotated[int, typer.Option("--precedents", "-k", help="Similar cases to show with --text.")] = 5,
 ) -> None:
     """Classify a product from a facts file or a plain description, with the reasoning and open questions."""
-    from atmpnav.engine import classify as run
+    from atmpnav.assess import AssessmentInput, evaluate
     from atmpnav.engine import parse_date
     from atmpnav.facts import load_facts
 
@@ -57,12 +57,11 @@ def classify(
     if (facts_file is None) == (text is None):
         raise InputError("give either FACTS_FILE or --text DESCRIPTION (not both)")
     if text is not None:
-        from atmpnav.text.classify import classify_text
-
-        envelope = classify_text(text, indication=indication, jurisdictions=codes, as_of=day, top=top)
+        given = AssessmentInput.of_text(text, indication)
     else:
         stdin_text = sys.stdin.read() if facts_file == "-" else None
-        envelope = run(load_facts(facts_file or "-", stdin_text=stdin_text), codes, day)
+        given = AssessmentInput.of_facts(load_facts(facts_file or "-", stdin_text=stdin_text))
+    envelope = evaluate(given, codes, day, top=top)
     if as_json:
         _echo_json(envelope.to_json_dict())
         return

@@ -6,7 +6,6 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from atmpnav.consequences import consequences
 from atmpnav.errors import InputError, UnknownNameError
 from atmpnav.facts import ProductFacts, with_fact
 from atmpnav.law import JURISDICTIONS
@@ -129,9 +128,10 @@ def classify_one(facts: ProductFacts, jurisdiction: str = "EU", as_of: date | st
         verdict.outcome = verdict.likely_outcome = decision.outcome
         verdict.regime = decision.regime
         verdict.combined = decision.combined
+        verdict.advanced = (decision.advanced if decision.advanced is not None
+                            else decision.outcome in rules.advanced_outcomes)
     else:
         _estimate(verdict, rules, facts, day, inquiry, open_question)
-    verdict.consequences = consequences(verdict, facts)
     return verdict
 
 

@@ -7,7 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from atmpnav.engine import classify_one, parse_date
+from atmpnav.assess import AssessmentInput, evaluate
+from atmpnav.engine import parse_date
 from atmpnav.facts import ProductFacts, with_fact
 from atmpnav.questions import QUESTIONS, Question, coerce_answer
 from atmpnav.verdict import Verdict
@@ -33,7 +34,7 @@ class Session:
         return facts
 
     def verdict(self) -> Verdict:
-        return classify_one(self.facts(), "EU", self.as_of)
+        return evaluate(AssessmentInput.of_facts(self.facts()), ("EU",), self.as_of).verdicts["EU"]
 
     def next_question(self) -> Question | None:
         verdict = self.verdict()

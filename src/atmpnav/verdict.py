@@ -69,6 +69,8 @@ class Verdict(BaseModel):
     likely_outcome: str
     combined: bool = False
     regime: str | None = None
+    # Inside the jurisdiction's advanced-therapy regime (EU: an ATMP); None while undetermined.
+    advanced: bool | None = None
     confidence: float = 1.0
     origin: str | None = None  # autologous | allogeneic | xenogeneic (EU-P2)
     rules_fired: list[str] = Field(default_factory=list)

@@ -95,10 +95,10 @@ def test_classify_facts_returns_the_contract_envelope(client: Any) -> None:
 
 
 def test_classify_matches_the_library(client: Any) -> None:
-    from atmpnav.engine import classify
+    from atmpnav.assess import AssessmentInput, evaluate
 
     facts = load_facts("src/atmpnav/data/examples/chondrocytes-on-membrane.yaml")
-    expected = classify(facts, ["EU"], "2026-11-25").to_json_dict()
+    expected = evaluate(AssessmentInput.of_facts(facts), ["EU"], "2026-11-25").to_json_dict()
     response = client.post("/api/v1/classify", json={"facts": facts.model_dump(mode="json", exclude_none=True),
                                                      "as_of": "2026-11-25"})
     assert response.json()["verdicts"] == expected["verdicts"]

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from atmpnav import assessments, store
+from atmpnav.assess import AssessmentInput, facts_to_json
 from atmpnav.errors import ConflictError
 from atmpnav.web.schemas import CAR_T_FACTS
 
@@ -210,7 +211,8 @@ def test_tampering_is_detected(fresh_client: Any) -> None:
 
     # Recomputing version 1's hash to hide the change breaks the link from version 2.
     with engine.begin() as connection:
-        connection.execute(text("UPDATE assessment_version SET hash = 'f' || substr(hash, 2) "
+        connection.execute(text("UPDATE assessment_version SET hash = "
+                                "CASE WHEN substr(hash, 1, 1) = 'f' THEN 'e' ELSE 'f' END || substr(hash, 2) "
                                 "WHERE assessment_id = :a AND n = 1"), {"a": aid})
     report = assessments.verify(engine, aid)
     assert not report.ok
@@ -247,7 +249,7 @@ def test_facts_with_unknown_presence_round_trip() -> None:
     from atmpnav.questionnaire import initial_facts
 
     facts = initial_facts()
-    data = assessments.facts_to_json(facts)
+    data = facts_to_json(facts)
     assert data["nucleic_acid"] == {"present": None}
     from atmpnav.facts import ProductFacts
 
@@ -277,7 +279,7 @@ def test_assessments_on_postgresql(tmp_path: Any, monkeypatch: pytest.MonkeyPatc
     engine = store.make_engine(url)
     try:
         store.migrate(engine)
-        given = assessments.AssessmentInput.of_facts(ProductFacts.model_validate(CAR_T_FACTS))
+        given = AssessmentInput.of_facts(ProductFacts.model_validate(CAR_T_FACTS))
         first = assessments.create(engine, title="PG", given=given, as_of="2026-11-25")
         second = assessments.revise(engine, first.assessment_id, base_version=1, note="again")
         assert second.prev_hash == first.hash

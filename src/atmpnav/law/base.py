@@ -90,6 +90,7 @@ class Decision:
     outcome: str
     regime: str | None = None
     combined: bool = False
+    advanced: bool | None = None  # None: the rule set's ``advanced_outcomes`` decide
 
 
 @dataclass(slots=True)
@@ -157,6 +158,8 @@ class RuleSet:
     version: str
     procedure: Callable[[Inquiry], Decision] | None = None
     rules: dict[str, list[Rule]] = field(default_factory=dict)
+    # Outcomes inside this jurisdiction's advanced-therapy regime (contract-part2.md §1, ``advanced``).
+    advanced_outcomes: frozenset[str] = frozenset()
     _in_force_cache: dict[tuple[str, date], Rule] = field(default_factory=dict, repr=False)
 
     def add(self, rule: Rule) -> Rule:

@@ -39,7 +39,8 @@ REG = "Regulation (EC) No 1394/2007"
 DIR = "Directive 2001/83/EC, Annex I, Part IV (as replaced by Directive 2009/120/EC)"
 SOHO = "Regulation (EU) 2024/1938 (SoHO)"
 
-EU = RuleSet(jurisdiction="EU", name="European Union", version="eu-2026.11")
+EU = RuleSet(jurisdiction="EU", name="European Union", version="eu-2026.11",
+             advanced_outcomes=frozenset({"GTMP", "sCTMP", "TEP"}))
 rule = EU.define
 
 

@@ -25,7 +25,8 @@ from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
 PART_1271 = date(2005, 5, 25)  # the last of the Part 1271 final rules took effect (CGTP, donor eligibility) [K]
 CURES_ACT = date(2016, 12, 13)  # 21st Century Cures Act, §3033 (RMAT)
 
-US = RuleSet(jurisdiction="US", name="United States", version="us-2026.11")
+US = RuleSet(jurisdiction="US", name="United States", version="us-2026.11",
+             advanced_outcomes=frozenset({"351 gene therapy", "351 biologic"}))
 rule = US.define
 
 # Processing that FDA treats as more than minimal manipulation (guidance on minimal manipulation and

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from atmpnav import assessments
+from atmpnav.assess import AssessmentInput
 from atmpnav.categories import as_dicts
 from atmpnav.engine import parse_date
 from atmpnav.facts import ProductFacts
@@ -188,11 +189,11 @@ def registry_chart(
 # --------------------------------------------------------------------------- assessments
 
 
-def _input(facts: ProductFacts | None, text: str | None, indication: str | None) -> assessments.AssessmentInput:
+def _input(facts: ProductFacts | None, text: str | None, indication: str | None) -> AssessmentInput:
     if facts is not None:
-        return assessments.AssessmentInput.of_facts(facts)
+        return AssessmentInput.of_facts(facts)
     assert text is not None
-    return assessments.AssessmentInput.of_text(text, indication)
+    return AssessmentInput.of_text(text, indication)
 
 
 def assessment_document(engine: Engine, assessment_id: int) -> dict[str, Any]:

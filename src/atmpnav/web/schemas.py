@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from atmpnav.assessments import NOTE_MAX, TEXT_MAX, TITLE_MAX
+from atmpnav.assess import TEXT_MAX
+from atmpnav.assessments import NOTE_MAX, TITLE_MAX
 from atmpnav.facts import ProductFacts
 
 INDICATION_MAX = 2_000

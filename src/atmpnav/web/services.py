@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from atmpnav.assessments import AssessmentInput, evaluate
+from atmpnav.assess import AssessmentInput, evaluate
 from atmpnav.errors import InputError
 from atmpnav.facts import ProductFacts
 from atmpnav.verdict import Envelope, Precedent

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from atmpnav import assessments
+from atmpnav.assess import TEXT_MAX, AssessmentInput, facts_to_json
 from atmpnav.categories import CATEGORIES
 from atmpnav.engine import parse_date
 from atmpnav.errors import InputError
@@ -26,7 +27,7 @@ from atmpnav.web.wizard import MANIPULATION_GROUPS, Wizard, decode_value
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
-TEXT_LIMIT = assessments.TEXT_MAX
+TEXT_LIMIT = TEXT_MAX
 REGIONS = ("EU", "US")
 REGISTRY_CATEGORIES = ("GTMP", "sCTMP", "TEP", "unknown")
 RULE_GROUPS = {
@@ -166,7 +167,7 @@ def _answer_rows(wizard: Wizard, extra: list[tuple[str, str]]) -> list[dict[str,
 def _facts_text(facts: ProductFacts) -> str:
     import json
 
-    data = assessments.facts_to_json(facts)
+    data = facts_to_json(facts)
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
@@ -343,11 +344,11 @@ def _parse_facts_text(raw: str) -> ProductFacts:
     return parse_facts(decode_document(raw, source="facts"), source="facts")
 
 
-def _form_input(kind: str, facts: str, text: str, indication: str) -> assessments.AssessmentInput:
+def _form_input(kind: str, facts: str, text: str, indication: str) -> AssessmentInput:
     if kind == "facts":
-        return assessments.AssessmentInput.of_facts(_parse_facts_text(facts))
+        return AssessmentInput.of_facts(_parse_facts_text(facts))
     if kind == "text":
-        return assessments.AssessmentInput.of_text(text, indication or None)
+        return AssessmentInput.of_text(text, indication or None)
     raise InputError(f"kind: {kind!r} must be facts or text")
 
 

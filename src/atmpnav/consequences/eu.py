@@ -1,20 +1,13 @@
-"""What follows from a verdict: route to market, GMP, traceability, exemptions, what to file next.
+"""What follows from an EU verdict: route to market, GMP, traceability, exemptions, what to file next.
 
-Every item cites its basis from rules.md (§1.12, §2, §4); items never change the classification.
+Every item cites its legal or guidance basis; items never change the classification.
 """
 
 from __future__ import annotations
 
-from functools import cache
-
+from atmpnav.consequences.base import item as _c
 from atmpnav.facts import CellSource, ProductFacts
 from atmpnav.verdict import ATMP_OUTCOMES, Consequence, Verdict
-
-
-@cache
-def _c(topic: str, text: str, basis: str) -> Consequence:
-    # Cached: the items are fixed texts, shared (never mutated) between verdicts.
-    return Consequence(topic=topic, text=text, basis=basis)
 
 
 def _eu_atmp(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
@@ -64,7 +57,7 @@ def _eu_atmp(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
     return items
 
 
-def _eu(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
+def eu_consequences(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
     classification = _c("next_step", "You may ask EMA/CAT for a scientific classification recommendation (free, "
                         "within 60 days of a valid request; not binding on national authorities).",
                         "Regulation (EC) No 1394/2007, Art 17; EMA/CAT/99623/2009 Rev.2 (EU-H2)")
@@ -106,40 +99,3 @@ _NOT_ATMP_ROUTES = {
 def _eu_not_atmp(verdict: Verdict) -> list[Consequence]:
     text, basis = _NOT_ATMP_ROUTES.get(verdict.regime or "other", _NOT_ATMP_ROUTES["other"])
     return [_c("pathway", text, basis)]
-
-
-def _us(verdict: Verdict) -> list[Consequence]:
-    outcome = verdict.outcome
-    if outcome in {"351 gene therapy", "351 biologic"}:
-        items = [_c("pathway", "Investigational new drug application (IND) for clinical trials, then a biologics "
-                    "licence application (BLA) to CBER.", "PHS Act §351; 21 CFR 1271.20 (US-6)")]
-        items.append(_c("next_step", "Consider RMAT designation (with or after the IND; FDA answers within 60 days) "
-                        "for a serious condition with preliminary clinical evidence.",
-                        "FD&C Act §506(g) (US-8)"))
-        if outcome == "351 gene therapy":
-            items.append(_c("parallel_law", "Plan long-term follow-up as FDA's gene therapy guidance expects.",
-                            "FDA guidance 'Long Term Follow-Up After Administration of Human Gene Therapy Products' "
-                            "(Jan 2020) (US-7)"))
-        return items
-    if outcome == "361 HCT/P":
-        return [_c("pathway", "No premarket approval: establishment registration and product listing, donor "
-                   "eligibility, current good tissue practice (CGTP).", "21 CFR 1271.10(b) (US-2)")]
-    if outcome == "excepted (1271.15)":
-        return [_c("pathway", "Excepted from Part 1271 for the same surgical procedure; keep processing to rinsing, "
-                   "cleansing, sizing or shaping.", "21 CFR 1271.15(b) (US-5)")]
-    if outcome == "drug":
-        return [_c("pathway", "IND, then a new drug application (NDA).", "FD&C Act")]
-    if outcome == "vaccine":
-        return [_c("pathway", "Licensed as a vaccine by CBER (BLA).", "PHS Act §351")]
-    if outcome == "undetermined":
-        return [_c("next_step", "Answer the open questions listed with the verdict; for a combination product a "
-                   "request for designation settles the lead centre.", "21 CFR Part 3 (US-6)")]
-    return [_c("pathway", "Outside the HCT/P rules; check the regime named in the verdict.", "21 CFR 1271.3(d)")]
-
-
-def consequences(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
-    if verdict.jurisdiction == "EU":
-        return _eu(verdict, facts)
-    if verdict.jurisdiction == "US":
-        return _us(verdict)
-    return []
