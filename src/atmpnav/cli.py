@@ -167,6 +167,9 @@ def _mount_subcommands() -> None:
     app.add_typer(registry_app, name="registry")
     app.command("precedents")(precedents_command)
     app.command("batch")(batch_command)
+    from atmpnav.gmp.cli import gmp_command
+
+    app.command("gmp")(gmp_command)
 
 
 @app.command()

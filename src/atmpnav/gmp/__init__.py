@@ -11,9 +11,9 @@ from datetime import date
 
 from atmpnav.facts import ProductFacts
 from atmpnav.gmp.checklist import VARIANTS, Checklist, Item, build_checklist, load_data
-from atmpnav.verdict import Verdict
+from atmpnav.verdict import Envelope, Verdict
 
-__all__ = ["VARIANTS", "Checklist", "Item", "build_checklist", "gmp_checklist", "load_data"]
+__all__ = ["VARIANTS", "Checklist", "Item", "build_checklist", "checklist_of_envelope", "gmp_checklist", "load_data"]
 
 
 def gmp_checklist(facts: ProductFacts, *, standard: str = "eu", as_of: date | str | None = None,
@@ -26,3 +26,12 @@ def gmp_checklist(facts: ProductFacts, *, standard: str = "eu", as_of: date | st
     if verdict is None:
         verdict = evaluate(AssessmentInput.of_facts(facts), ("EU",), day).verdicts["EU"]
     return build_checklist(facts, verdict, standard=standard, as_of=day)
+
+
+def checklist_of_envelope(envelope: Envelope, standard: str = "eu") -> Checklist | None:
+    """The checklist of a stored classification (its facts and EU verdict, not re-classified); None
+    without an EU verdict."""
+    verdict = envelope.verdicts.get("EU")
+    if verdict is None:
+        return None
+    return build_checklist(envelope.facts, verdict, standard=standard)

@@ -16,6 +16,7 @@ from atmpnav.assess import AssessmentInput
 from atmpnav.categories import as_dicts
 from atmpnav.engine import parse_date
 from atmpnav.facts import ProductFacts
+from atmpnav.gmp import checklist_of_envelope
 from atmpnav.rulebook import describe_rule, list_rules
 from atmpnav.verdict import Envelope, Precedent
 from atmpnav.web import schemas
@@ -354,5 +355,6 @@ def assessment_report(
             "envelope": envelope,
             "chain": chain,
             "evaluated_on": parse_date(record.as_of),
+            "gmp": checklist_of_envelope(Envelope.model_validate(record.envelope)),
         },
     )

@@ -30,6 +30,7 @@ NAV = (
     ("/registry", "Registry", "registry"),
     ("/categories", "Categories & rules", "categories"),
     ("/assessments", "Assessments", "assessments"),
+    ("/gmp", "GMP", "gmp"),
 )
 CONFIDENCE_LABELS = {"V": "verified", "K": "established", "U": "uncertain"}
 OUTCOME_LABELS = {
@@ -142,6 +143,15 @@ def verdicts_of(envelope: Envelope | dict[str, Any]) -> list[Verdict]:
     return [Verdict.model_validate(v) for v in envelope.get("verdicts", {}).values()]
 
 
+def facts_json(facts: Any) -> str:
+    """Facts as the JSON a form posts on (to the GMP checklist), keeping an unknown ``present``."""
+    import json
+
+    from atmpnav.assess import facts_to_json
+
+    return json.dumps(facts_to_json(facts), ensure_ascii=False)
+
+
 @lru_cache(maxsize=1)
 def templates() -> Jinja2Templates:
     found = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -168,5 +178,6 @@ def templates() -> Jinja2Templates:
         query=query,
         fact_rows=fact_rows,
         verdicts_of=verdicts_of,
+        facts_as_json=facts_json,
     )
     return found
