@@ -170,6 +170,10 @@ def _mount_subcommands() -> None:
     from atmpnav.gmp.cli import gmp_command
 
     app.command("gmp")(gmp_command)
+    from atmpnav.documents.cli import document_command, report_command
+
+    app.command("document")(document_command)
+    app.command("report")(report_command)
 
 
 @app.command()

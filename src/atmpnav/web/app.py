@@ -121,9 +121,10 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     app.include_router(api.router)
     app.include_router(views.router)
-    from atmpnav.web import gmp_api, gmp_pages
+    from atmpnav.web import documents_api, gmp_api, gmp_pages
 
     app.include_router(gmp_api.router)
+    app.include_router(documents_api.router)
     app.include_router(gmp_pages.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
