@@ -319,3 +319,10 @@ def test_malformed_data_is_refused_with_its_file(tmp_path: Path) -> None:
     (copy / "requirements" / "closed_systems.yaml").write_text("topic: nowhere\nitems: []\n")
     with pytest.raises(DataFormatError, match="unknown topic"):
         load_data(str(copy))
+
+
+def test_requirement_reference_is_generated_from_the_data() -> None:
+    from atmpnav import docgen
+
+    documented = (Path(__file__).resolve().parents[2] / "docs" / "gmp-requirements.md").read_text()
+    assert documented == docgen.gmp_markdown(), "docs/gmp-requirements.md is stale: run `make docs`"
