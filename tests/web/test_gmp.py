@@ -69,3 +69,20 @@ def test_openapi_documents_the_gmp_endpoints(client: Any) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "post" in paths["/api/v1/gmp"]
     assert "/api/v1/assessments/{assessment_id}/gmp" in paths
+
+
+def test_gmp_page_asks_only_what_changes_the_list_and_applies_answers(client: Any) -> None:
+    facts = {**CAR_T_FACTS, "manufacturing": {"stage": "authorised"}}
+    first = client.post("/gmp", data={"facts": yaml.safe_dump(facts)})
+    assert 'name="answer.manufacturing.processing"' in first.text
+    assert 'name="answer.manufacturing.donor_matched"' not in first.text  # autologous: cannot change the list
+    assert 'id="GMP-CLOSED-BACKGROUND-GRADE"' not in first.text
+    answered = client.post("/gmp", data={"facts": yaml.safe_dump(facts), "answer.manufacturing.processing": "closed",
+                                         "answer.manufacturing.batches_per_year": "12",
+                                         "answer.manufacturing.reconstitution_at_site": ""})
+    assert answered.status_code == 200
+    assert 'id="GMP-CLOSED-BACKGROUND-GRADE"' in answered.text and 'id="GMP-APS-ROUTINE"' in answered.text
+    assert 'name="answer.manufacturing.processing"' not in answered.text
+    bad = client.post("/gmp", data={"facts": yaml.safe_dump(facts), "answer.manufacturing.processing": "sideways"})
+    assert bad.status_code == 422
+    assert client.post("/gmp", data={"facts": yaml.safe_dump(facts), "answer.colour": "red"}).status_code == 422

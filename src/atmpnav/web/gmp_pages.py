@@ -6,13 +6,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
 from starlette.responses import HTMLResponse
 
 from atmpnav.errors import InputError
-from atmpnav.facts import decode_document, parse_facts
+from atmpnav.facts import ProductFacts, decode_document, parse_facts, with_fact
 from atmpnav.gmp import VARIANTS, Checklist, build_checklist, gmp_checklist
-from atmpnav.web.templating import templates
+from atmpnav.questions import QUESTIONS, coerce_answer
+from atmpnav.web.templating import facts_json, templates
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 FACTS_LIMIT = 100_000
@@ -46,7 +48,7 @@ Db = Annotated[Engine, Depends(db)]
 
 def _page(request: Request, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     base = {"section": "gmp", "standards": STANDARD_NAMES, "checklist": None, "problem": None, "facts_text": "",
-            "standard": "eu", "as_of": "", "assessment": None}
+            "standard": "eu", "as_of": "", "assessment": None, "questions": []}
     return templates().TemplateResponse(request, "gmp.html", {**base, **context}, status_code=status_code)
 
 
@@ -62,8 +64,33 @@ def gmp_form(request: Request) -> HTMLResponse:
     return _page(request, {"facts_text": EXAMPLE})
 
 
+MAX_ANSWERS = 40
+
+
+async def _answers(request: Request) -> dict[str, str]:
+    """``answer.<fact path>`` form fields: answers to the checklist's open questions (empty = not answered)."""
+    form = await request.form()
+    found = {key.removeprefix("answer."): str(value) for key, value in form.multi_items()
+             if key.startswith("answer.") and str(value).strip()}
+    if len(found) > MAX_ANSWERS:
+        raise InputError("too many answers")
+    return found
+
+
+def _apply_answers(facts: ProductFacts, answers: dict[str, str]) -> ProductFacts:
+    """The facts with the open questions answered (each answer validated as its question allows)."""
+    for path, raw in answers.items():
+        if path not in QUESTIONS:
+            raise InputError(f"answer.{path}: not a question")
+        try:
+            facts = with_fact(facts, path, coerce_answer(path, raw))
+        except ValueError as err:
+            raise InputError(f"{path}: {err}") from None
+    return facts
+
+
 @router.post("/gmp")
-def gmp_result(
+async def gmp_result(
     request: Request,
     facts: Annotated[str, Form(max_length=FACTS_LIMIT)] = "",
     standard: Annotated[str, Form(max_length=8)] = "eu",
@@ -75,8 +102,13 @@ def gmp_result(
         context["problem"] = "Give the product facts (YAML or JSON), with a manufacturing block if you have one."
         return _page(request, context, status_code=422)
     parsed = parse_facts(decode_document(facts, source="facts"), source="facts")
-    checklist: Checklist = gmp_checklist(parsed, standard=chosen, as_of=as_of or None)
-    context.update(checklist=checklist, title=parsed.name)
+    answers = await _answers(request)
+    if answers:
+        parsed = _apply_answers(parsed, answers)
+        context["facts_text"] = facts_json(parsed)
+    checklist: Checklist = await run_in_threadpool(gmp_checklist, parsed, standard=chosen, as_of=as_of or None)
+    context.update(checklist=checklist, title=parsed.name, questions=[QUESTIONS[o.fact] for o in checklist.open
+                                                                       if o.fact in QUESTIONS])
     return _page(request, context)
 
 
