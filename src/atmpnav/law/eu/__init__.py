@@ -1,0 +1,22 @@
+"""EU rule set: Regulation (EC) No 1394/2007 and Directive 2001/83/EC, Annex I, Part IV.
+
+One module per topic; each rule's ``test`` reads facts and returns an Answer, and
+``procedure.procedure`` asks the rules in the order of the decision procedure. Importing this
+package registers every rule on ``EU``.
+"""
+
+from atmpnav.law.eu import (  # noqa: F401 (each module registers its rules on EU)
+    cell_therapy,
+    combined,
+    demarcation,
+    essential_function,
+    gene_therapy,
+    manipulation,
+    pathway,
+    procedure,
+    scope,
+    tissue_engineering,
+)
+from atmpnav.law.eu.common import EU
+
+__all__ = ["EU"]

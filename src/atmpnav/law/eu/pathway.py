@@ -1,0 +1,71 @@
+"""Hospital exemption and the reference-only and proposed rules."""
+
+from __future__ import annotations
+
+from atmpnav.law.base import Answer, Inquiry, Rule
+from atmpnav.law.eu.common import (
+    ATMP_REGULATION,
+    DIR,
+    EU,
+    REG,
+    rule,
+)
+
+# --- Hospital exemption (rules.md §1.12) and reference-only rules -----------------------------
+
+
+@rule(
+    "EU-H1",
+    title="Hospital exemption (pathway, not a classification)",
+    question="Is the ATMP prepared on a non-routine basis, in a hospital, in the same Member State, for an "
+    "individual patient's prescription?",
+    citation=f"{REG}, Art 28(2), inserting Art 3(7) into Directive 2001/83/EC",
+    confidence="K",
+    valid_from=ATMP_REGULATION,
+    ambiguities=("A16",),
+)
+def hospital_exemption(c: Inquiry) -> Answer:
+    block = c.facts.hospital_exemption
+    if block is None:
+        return Answer(None, "Not assessed.")
+    values = block.model_dump()
+    failed = [k for k, v in values.items() if v is False]
+    unknown = [k for k, v in values.items() if v is None]
+    paths = tuple(f"hospital_exemption.{k}" for k in values)
+    if failed:
+        return Answer(False, f"Not met: {', '.join(f.replace('_', ' ') for f in failed)}.", paths)
+    if unknown:
+        return Answer(None, f"Still to confirm: {', '.join(u.replace('_', ' ') for u in unknown)}.", paths)
+    return Answer(True, "The stated conditions are met. The exemption also needs national manufacturing "
+                  "authorisation, specific quality standards, and traceability and pharmacovigilance equivalent to "
+                  "EU level; it never changes the classification.", paths, ambiguities=("A16",))
+
+
+_REFERENCE = [
+    ("EU-S4", "Veterinary products are out of scope", "Is the product for human use?", f"{REG}, Art 2(1)(a)", "V"),
+    ("EU-M6", "Reconstitution after batch release", "Are thawing, washing or dilution at the bedside manufacturing?",
+     "EudraLex Vol 4 Part IV, ch.16", "K"),
+    ("EU-F4", "Multiple functions", "Do the cells have several essential functions?",
+     f"{DIR}, 2.2(a) ('function(s)'); Cytotherapy 2016;18:809", "V"),
+    ("EU-H2", "Classification procedure", "Can the developer ask EMA/CAT for a classification recommendation?",
+     f"{REG}, Art 17", "V"),
+    ("EU-H3", "Request-form categories", "Which category and combined status does the applicant propose?",
+     "EMA/CAT/99623/2009 Rev.2 (procedural advice) and request form", "V"),
+    ("EU-H4", "Traceability", "Are product, starting and raw materials traceable for 30 years?", f"{REG}, Art 15",
+     "K"),
+    ("EU-H5", "Centralised procedure", "Must the ATMP be authorised centrally?",
+     "Regulation (EC) No 726/2004, Annex, point 1a", "K"),
+    ("EU-H6", "GMP basis", "Which GMP guidelines apply?", f"{REG}, Art 5; EudraLex Vol 4 Part IV", "V"),
+    ("EU-X16", "No same-surgery exemption in the EU", "Does point-of-care processing exempt the product?",
+     "rules.md EU-X16 (no EU equivalent of 21 CFR 1271.15(b))", "K"),
+]
+for _id, _title, _q, _cit, _conf in _REFERENCE:
+    EU.add(Rule(_id, _title, _q, _cit, _conf, None, valid_from=ATMP_REGULATION))
+
+for _id, _title, _q in [
+    ("PROP-2", "Proposed GTMP definition (pharma package)", "Would the proposed definition cover synthetic nucleic "
+     "acids and genome editors acting by transcription or translation?"),
+    ("PROP-4", "Proposed hospital exemption", "How would the hospital exemption change under the new Directive?"),
+]:
+    EU.add(Rule(_id, _title, _q, "Commission proposal COM(2023) 192 (Directive); provisional agreement "
+                "11 Dec 2025; final text not available", "U", None, status="proposal"))
