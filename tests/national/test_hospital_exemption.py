@@ -15,7 +15,8 @@ from atmpnav.errors import DataFormatError, UnknownNameError
 from atmpnav.national.hospital_exemption import DATA_FILE, load_hospital_exemption, national_rules
 from tests.gmp.products import make
 
-HE = {"non_routine": True, "hospital": True, "same_member_state": True, "individual_prescription": True}
+HE = {"non_routine": True, "hospital": True, "same_member_state": True, "individual_prescription": True,
+      "specific_quality_standards": True, "practitioner_responsibility": True, "custom_made": True}
 
 
 def exemption_items(member_state: str | None = None, *, he: dict | None = HE, stage: str | None = None,
