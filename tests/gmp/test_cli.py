@@ -52,3 +52,18 @@ def test_stdin_and_errors(tmp_path: Path) -> None:
     bad_fact = run("gmp", "-", input="manufacturing: {processing: sideways}\n")
     assert bad_fact.returncode == 2 and "manufacturing.processing" in bad_fact.stderr
     assert run("gmp", str(tmp_path / "missing.yaml")).returncode == 2
+
+
+def test_ask_asks_only_what_changes_the_list_and_saves(tmp_path: Path) -> None:
+    facts = car_t_file(tmp_path, stage="authorised")
+    saved = tmp_path / "answered.yaml"
+    result = run("gmp", str(facts), "--ask", "--json", "--save", str(saved),
+                 input="closed\n\nsideways\nno\n" + "\n" * 20)
+    assert result.returncode == 0, result.stderr
+    assert "Are other products made in the same facility?" in result.stderr
+    assert "answer yes or no" in result.stderr  # a wrong answer is asked again
+    assert "Is each batch made from a donor matched" not in result.stderr  # autologous: cannot change the list
+    data = json.loads(result.stdout)
+    assert "GMP-CLOSED-BACKGROUND-GRADE" in {i["id"] for i in data["items"]}
+    assert yaml.safe_load(saved.read_text())["manufacturing"]["processing"] == "closed"
+    assert run("gmp", str(facts), "--save", str(tmp_path / "x.yaml")).returncode == 2
