@@ -43,7 +43,7 @@ BASES: dict[str, tuple[dict[str, Any], str]] = {
                                   "blood_component": False, "manipulations": ["enzymatic_digestion", "expansion"],
                                   "same_essential_function": False,
                                   "mode_of_action": "pharmacological_immunological_metabolic",
-                                  "tissue_origin": "adipose"}}, "sCTMP"),
+                                  "tissue_origin": "adipose", "structural_tissue": False}}, "sCTMP"),
     # Bone-marrow cells, only separated, used for a different function: sCTMP without substantial manipulation.
     "non_homologous": ({**_COMMON, "name": "Autologous bone-marrow mononuclear cells for cardiac repair",
                         "claimed_purpose": "treat_prevent_diagnose", "indication": "chronic ischaemic heart failure",
@@ -76,7 +76,8 @@ BASES: dict[str, tuple[dict[str, Any], str]] = {
              "indication": "haematopoietic reconstitution",
              "cells_or_tissues": {"form": "intact_cells", "source": "allogeneic", "viability": "viable",
                                   "blood_component": False, "manipulations": ["cell_separation", "cryopreservation"],
-                                  "same_essential_function": True, "tissue_origin": "peripheral_blood"}},
+                                  "same_essential_function": True, "tissue_origin": "peripheral_blood",
+                                  "structural_tissue": False}},
             "not ATMP"),
 }
 

@@ -201,10 +201,14 @@ def ema_values(facts: ProductFacts, verdict: Verdict | None) -> dict[str, str]:
 def us_lead_center(verdict: Verdict | None) -> str:
     if verdict is None or verdict.outcome == "undetermined":
         return ""
-    center = getattr(verdict, "lead_center", None) or US_LEAD_CENTERS.get(verdict.outcome, "")
+    lead = getattr(verdict, "lead_center", None)
+    combination = bool(getattr(verdict, "combination_product", False))
+    center = (lead if combination else None) or US_LEAD_CENTERS.get(verdict.outcome) or lead or ""
     if not center:
         return ""
-    return f"{center}; basis: the US classification {verdict.outcome} ({', '.join(verdict.rules_fired)})"
+    kind = "a combination product whose primary mode of action decides the lead centre (21 CFR Part 3); " \
+        if combination else ""
+    return f"{center}; basis: {kind}the US classification {verdict.outcome} ({', '.join(verdict.rules_fired)})"
 
 
 def rfd_values(facts: ProductFacts, verdict: Verdict | None) -> dict[str, str]:
