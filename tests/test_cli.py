@@ -107,9 +107,9 @@ def test_as_of_switches_to_the_soho_regulation(tmp_path: Path) -> None:
 
 def test_ask_questionnaire_saves_facts(tmp_path: Path) -> None:
     out = tmp_path / "answers.yaml"
-    answers = ["finished_product", "yes", "treat_prevent_diagnose", "yes", "recombinant", "no", "back", "no",
-               "yes", "therapeutic", "yes", "intact_cells", "autologous", "no"]
-    result = runner.invoke(app, ["ask", "--save", str(out)], input="\n".join(answers) + "\n")
+    answers = ["Test CAR-T", "", "finished_product", "yes", "treat_prevent_diagnose", "yes", "recombinant", "no",
+               "back", "no", "yes", "therapeutic", "yes", "intact_cells", "autologous", "no"]
+    result = runner.invoke(app, ["ask", "--save", str(out)], input="\n".join(answers) + "\n" + "quit\n")
     assert result.exit_code == 0, result.output
     assert "EU: GTMP" in result.output
     saved = yaml.safe_load(out.read_text())
@@ -118,8 +118,8 @@ def test_ask_questionnaire_saves_facts(tmp_path: Path) -> None:
 
 
 def test_ask_rejects_a_bad_answer_and_asks_again() -> None:
-    result = runner.invoke(app, ["ask"], input="maybe\nstarting_material\nno\n")
-    assert "choose one of" in result.output
+    result = runner.invoke(app, ["ask"], input="\n\nmaybe\nstarting_material\nno\nquit\n")
+    assert "'maybe' is not an option; choose by number or words: 1 finished product" in result.output
     assert "starting material" in result.output.lower()
 
 

@@ -17,6 +17,7 @@ from atmpnav.categories import CATEGORIES
 from atmpnav.engine import parse_date
 from atmpnav.errors import InputError
 from atmpnav.facts import ProductFacts, decode_document, parse_facts
+from atmpnav.questionnaire import is_borderline
 from atmpnav.questions import QUESTIONS
 from atmpnav.rulebook import describe_rule, list_rules
 from atmpnav.verdict import Envelope
@@ -86,9 +87,17 @@ def classify_page(
     edit: Annotated[str | None, Query(max_length=100)] = None,
     assessment: Annotated[int | None, Query(ge=1)] = None,
     base: Annotated[int | None, Query(ge=1)] = None,
+    j: Annotated[list[str], Query(max_length=10)] = [],  # noqa: B006
+    resume: Annotated[str | None, Query(alias="from", max_length=TEXT_LIMIT)] = None,
 ) -> Response:
-    wizard = Wizard.from_params(a, skip, as_of)
     extra = [("assessment", str(assessment)), ("base", str(base))] if assessment and base else []
+    if resume is not None:
+        # Resume a saved draft: facts (JSON or YAML) -> the answers that rebuild them.
+        resumed = Wizard.from_facts(_parse_facts_text(resume), parse_date(as_of or None), j)
+        if resumed is None:
+            raise InputError("from: these facts hold more than the questionnaire asks; edit them as facts instead")
+        return see_other("/classify" + _query(resumed.params() + extra))
+    wizard = Wizard.from_params(a, skip, as_of, j)
     problem = None
     if fact is not None:
         if fact not in QUESTIONS:
@@ -101,10 +110,14 @@ def classify_page(
             return see_other("/classify" + _query(wizard.params() + extra))
         problem = "Choose an answer, or press “I don’t know”."
         edit = fact
-    verdict = wizard.verdict()
+    verdicts = wizard.verdicts()
+    verdict = verdicts[wizard.jurisdictions[0]]
     if edit is not None and edit not in QUESTIONS:
         raise InputError(f"edit: {edit!r} is not a question of the questionnaire")
-    question = QUESTIONS[edit] if edit else wizard.next_question(verdict)
+    pending = [] if edit else wizard.pending()
+    question = QUESTIONS[edit] if edit else (pending[0].question if pending else None)
+    session = wizard.session()
+    whatif = session.what_if() if question is None else []
     current = wizard.value_of(question.fact) if question else None
     cancel_url = "/classify" + _query(wizard.params() + extra) if edit else None
     if edit:
@@ -121,7 +134,13 @@ def classify_page(
             "section": "classify",
             "wizard": wizard,
             "verdict": verdict,
+            "verdicts": list(verdicts.values()),
             "question": question,
+            "why_asked": pending[0].explain() if pending and pending[0].reason != "decides" else None,
+            "what_if": whatif,
+            "open_facts": session.open_facts(),
+            "borderline": any(is_borderline(v) for v in verdicts.values()),
+            "all_jurisdictions": _all_jurisdictions(),
             "editing": edit,
             "current": current,
             "current_list": current if isinstance(current, list) else [],
@@ -129,7 +148,8 @@ def classify_page(
             "state": wizard.params() + extra,
             "cancel_url": cancel_url,
             "back_url": "/classify" + _query(back + extra) if back is not None else None,
-            "answer_rows": _answer_rows(wizard, extra),
+            "answer_rows": (rows := _answer_rows(wizard, extra)),
+            "change_urls": {row["fact"]: row["change_url"] for row in rows},
             "manipulation_groups": MANIPULATION_GROUPS,
             "facts_json": _facts_text(facts),
             "revising": revising,
@@ -137,6 +157,12 @@ def classify_page(
         },
         status_code=422 if problem else 200,
     )
+
+
+def _all_jurisdictions() -> list[str]:
+    from atmpnav.law import JURISDICTIONS
+
+    return ["EU", *sorted(set(JURISDICTIONS) - {"EU"})]
 
 
 def _query(pairs: list[tuple[str, str]]) -> str:
@@ -321,6 +347,13 @@ def categories(request: Request) -> HTMLResponse:
             "rule_count": len({r["id"] for r in rules}),
         },
     )
+
+
+@router.get("/ambiguities")
+def ambiguities_page(request: Request) -> HTMLResponse:
+    from atmpnav.ambiguities import all_ambiguities
+
+    return page(request, "ambiguities.html", {"section": "categories", "items": list(all_ambiguities().values())})
 
 
 @router.get("/rules/{rule_id}")
