@@ -71,3 +71,61 @@ def test_no_browser_date_pickers(client: Any) -> None:
         html = get(client, url)
         assert 'type="date"' not in html
         assert re.search(r'placeholder="YYYY-MM-DD"', html), url
+
+
+def test_registry_puts_the_counts_first_and_pages_the_list(client: Any) -> None:
+    html = get(client, "/registry")
+    audit(html)
+    assert html.index('id="stats-h"') < html.index('id="products-h"') < html.index('class="registry-table')
+    assert re.search(r'id="result-count">1–25 of \d+<', html)
+    assert html.count('<th scope="row"><a href="/registry/products/') == 25
+    second = get(client, "/registry?page=2")
+    assert 'aria-current="page">2<' in second and 'rel="prev"' in second
+    assert get(client, "/registry?page=999").count('<th scope="row"><a href="/registry/products/') > 0
+
+
+def test_registry_search_sort_and_export(client: Any) -> None:
+    html = get(client, "/registry?q=car-t&sort=-authorised")
+    names = re.findall(r'<th scope="row"><a href="/registry/products/[^"]+">([^<]+)</a>', html)
+    assert "KYMRIAH" in names and "Kymriah" in names and "Luxturna" not in names
+    exported = client.get("/registry.csv", params={"q": "car-t", "sort": "-authorised"})
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
+    lines = exported.text.splitlines()
+    assert lines[0].startswith("name,region,category,combined,category_mapped,own_outcome,own_agrees")
+    assert [line.split(",")[0] for line in lines[1:]] == names  # same rows, same order, all pages
+    data = client.get("/registry.json", params={"region": "US", "category": "GTMP"}).json()
+    assert data and all(r["region"] == "US" and r["category"] == "GTMP" and r["category_mapped"] for r in data)
+    bad = client.get("/registry", params={"sort": "colour"}, headers=HTML)
+    assert bad.status_code == 422 and "sort" in bad.text
+
+
+def test_registry_us_products_have_the_mapped_vocabulary(client: Any) -> None:
+    html = get(client, "/registry?region=US&category=GTMP")
+    count = int(re.search(r'id="result-count">[^<]*?(\d+)<', html).group(1))
+    assert count >= 25
+    assert "our mapping" in html
+    product = get(client, "/registry/products/KYMRIAH?region=US")
+    assert "our mapping, not an official classification" in product
+
+
+def test_registry_shows_our_verdict_with_reasoning_one_click_away(client: Any) -> None:
+    html = get(client, "/registry?region=EU&q=kymriah")
+    row = html.split('class="registry-table')[1].split("</tbody>")[0]
+    assert 'data-label="Our verdict"><span class="badge badge-gtmp">GTMP</span>' in row
+    assert "agrees" in row and "Kymriah?region=EU#verdict" in row
+    product = get(client, "/registry/products/Kymriah?region=EU")
+    audit(product)
+    verdict = product.split('id="verdict"')[1].split('id="timeline-h"')[0]
+    assert "<summary>Reasoning, step by step</summary>" in verdict and 'href="/rules/EU-G2"' in verdict
+
+
+def test_registry_product_data_quality_sources_and_one_import_event(client: Any) -> None:
+    html = get(client, "/registry/products/Holoclar?region=EU")
+    assert "Data quality:" in html
+    assert "PMC9650027" not in html.split('id="history-h"')[0]  # the curation note stays in the data
+    sources = html.split("<h2>Sources</h2>")[1].split("</section>")[0]
+    kinds = re.findall(r'class="source-kind (official|secondary)"', sources)
+    assert kinds and kinds == sorted(kinds, key=lambda k: k != "official")
+    history = html.split('id="history-h"')[1].split("</section>")[0]
+    assert history.count('class="import-row"') == 1
+    assert "Imported from eu_authorised_atmps.csv as of 2026-01" in history

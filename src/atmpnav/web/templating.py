@@ -168,6 +168,7 @@ def templates() -> Jinja2Templates:
         pct=lambda x: f"{float(x):.0%}",
         quote_path=lambda v: quote(str(v), safe=""),
         ambiguity=_ambiguity,
+        basename=lambda p: Path(str(p)).name if p else "",
         option_label=option_label,
         help_text=help_text,
         value_label=value_label,

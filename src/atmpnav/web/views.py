@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from markupsafe import Markup
 from sqlalchemy.engine import Engine
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -30,7 +31,7 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 TEXT_LIMIT = TEXT_MAX
 REGIONS = ("EU", "US")
-REGISTRY_CATEGORIES = ("GTMP", "sCTMP", "TEP", "unknown")
+REGISTRY_CATEGORIES = ("GTMP", "sCTMP", "TEP", "not ATMP", "unknown")
 RULE_GROUPS = {
     "EU-S": "Scope: is it a medicinal product at all?",
     "EU-G": "Gene therapy medicinal products",
@@ -271,6 +272,19 @@ def _title_from(text: str) -> str:
 # --------------------------------------------------------------------------- registry
 
 
+PAGE_SIZES = (25, 50, 100)
+SORTS = (("", "Region, then date authorised"), ("name", "Name (A–Z)"), ("-authorised", "Newest first"),
+         ("authorised", "Oldest first"), ("category", "Category"), ("status", "Status"), ("verdict", "Our verdict"))
+
+
+def _registry_rows(engine: Engine, region: str, category: str, status: str, as_of: str, q: str,
+                   sort: str) -> list[Any]:
+    from atmpnav.registry.queries import list_products
+
+    return list_products(region=region or None, category=category or None, status=status or None,
+                         as_of=as_of or None, q=q or None, sort=sort or None, engine=engine)
+
+
 @router.get("/registry")
 def registry(
     request: Request,
@@ -279,28 +293,90 @@ def registry(
     category: Annotated[str, Query(max_length=16)] = "",
     status: Annotated[str, Query(max_length=32)] = "",
     as_of: Annotated[str, Query(max_length=10)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    sort: Annotated[str, Query(max_length=20)] = "",
+    page_no: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = PAGE_SIZES[0],
 ) -> HTMLResponse:
-    from atmpnav.registry.queries import list_products, stats
+    from atmpnav.registry.queries import current
 
-    rows = list_products(region=region or None, category=category or None, status=status or None,
-                         as_of=as_of or None, engine=engine)
+    # The content depends only on the registry's generation, the query and the day: rendered once.
+    key = ("registry-page", region, category, status, as_of, q, sort, page_no, per_page, date.today())
+    content = current(engine).memo(key, lambda: _registry_content(engine, region, category, status, as_of, q,
+                                                                   sort, page_no, per_page))
+    return page(request, "registry.html", {"section": "registry", "content": content})
+
+
+def _registry_content(engine: Engine, region: str, category: str, status: str, as_of: str, q: str, sort: str,
+                      page_no: int, per_page: int) -> Markup:
+    from atmpnav.registry.queries import stats
+
+    rows = _registry_rows(engine, region, category, status, as_of, q, sort)
     counts = stats(as_of or None, engine=engine)
-    filters = {"region": region, "category": category, "status": status, "as_of": as_of}
-    return page(
-        request,
-        "registry.html",
-        {
-            "section": "registry",
-            "rows": rows,
-            "stats": counts,
-            "filters": filters,
-            "filtered": any(filters.values()),
-            "regions": REGIONS,
-            "categories": REGISTRY_CATEGORIES,
-            "statuses": STATUSES,
-            "chart_query": _query([("as_of", as_of)] if as_of else []),
-        },
+    filters = {"q": q, "region": region, "category": category, "status": status, "as_of": as_of, "sort": sort}
+    pages = max(1, -(-len(rows) // per_page))
+    page_no = min(page_no, pages)
+    start = (page_no - 1) * per_page
+    shown = rows[start:start + per_page]
+    base = [(k, v) for k, v in filters.items() if v] + ([("per_page", str(per_page))]
+                                                       if per_page != PAGE_SIZES[0] else [])
+    html = templates().get_template("registry_content.html").render(
+        rows=shown,
+        total=len(rows),
+        first=start + 1 if shown else 0,
+        last=start + len(shown),
+        page_no=page_no,
+        pages=pages,
+        page_urls={n: "/registry" + _query([*base, ("page", str(n))]) for n in range(1, pages + 1)},
+        export_query=_query([(k, v) for k, v in filters.items() if v]),
+        stats=counts,
+        filters=filters,
+        filtered=any(filters.values()),
+        regions=REGIONS,
+        categories=REGISTRY_CATEGORIES,
+        statuses=STATUSES,
+        sorts=SORTS,
+        per_page=per_page,
+        page_sizes=PAGE_SIZES,
+        chart_query=_query([("as_of", as_of)] if as_of else []),
     )
+    return Markup(html)
+
+
+@router.get("/registry.csv")
+def registry_csv(
+    engine: Db,
+    region: Annotated[str, Query(max_length=8)] = "",
+    category: Annotated[str, Query(max_length=16)] = "",
+    status: Annotated[str, Query(max_length=32)] = "",
+    as_of: Annotated[str, Query(max_length=10)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    sort: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    """The filtered registry list (all pages) as CSV."""
+    from atmpnav.registry.export import to_csv
+
+    rows = _registry_rows(engine, region, category, status, as_of, q, sort)
+    return Response(to_csv(rows), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="atmpnav-registry.csv"'})
+
+
+@router.get("/registry.json")
+def registry_json(
+    engine: Db,
+    region: Annotated[str, Query(max_length=8)] = "",
+    category: Annotated[str, Query(max_length=16)] = "",
+    status: Annotated[str, Query(max_length=32)] = "",
+    as_of: Annotated[str, Query(max_length=10)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    sort: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    """The filtered registry list (all pages) as JSON."""
+    from atmpnav.registry.export import to_json
+
+    rows = _registry_rows(engine, region, category, status, as_of, q, sort)
+    return Response(to_json(rows), media_type="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="atmpnav-registry.json"'})
 
 
 @router.get("/registry/products/{name:path}")
@@ -313,7 +389,8 @@ def registry_product(
     from atmpnav.registry.queries import show_product
 
     product = show_product(name, region=region or None, engine=engine)
-    return page(request, "product.html", {"section": "registry", "product": product, "s": product.summary})
+    return page(request, "product.html", {"section": "registry", "product": product, "s": product.summary,
+                                          "verdict": product.verdict})
 
 
 # --------------------------------------------------------------------------- categories and rules
