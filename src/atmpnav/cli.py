@@ -162,7 +162,11 @@ def rules(
             typer.echo(f"  Basis:      {version['citation']}")
             typer.echo(f"  Confidence: {version['confidence']}   Applies: {version['period']}")
             if version["ambiguities"]:
-                typer.echo(f"  Ambiguities: {', '.join(version['ambiguities'])}")
+                from atmpnav.ambiguities import resolve
+
+                for item in version["ambiguities"]:
+                    found = resolve(item)
+                    typer.echo(f"  Ambiguity {found.id}: {found.title} - {found.explanation}")
             if version["reading"]:
                 typer.echo(f"  Our reading: {version['reading']}")
             typer.echo(f"  Evaluated by the engine: {'yes' if version['evaluated'] else 'reference only'}")

@@ -129,3 +129,26 @@ def test_registry_product_data_quality_sources_and_one_import_event(client: Any)
     history = html.split('id="history-h"')[1].split("</section>")[0]
     assert history.count('class="import-row"') == 1
     assert "Imported from eu_authorised_atmps.csv as of 2026-01" in history
+
+
+def test_rule_page_links_the_official_text_and_its_cases_and_products(client: Any) -> None:
+    html = get(client, "/rules/EU-G2")
+    audit(html)
+    assert 'href="https://eur-lex.europa.eu/eli/dir/2001/83/oj"' in html
+    cases = html.split('id="cases-h"')[1].split("</section>")[0]
+    assert "TC-001" in cases
+    products = html.split('id="products-h"')[1].split("</section>")[0]
+    assert "Kymriah" in products and "#verdict" in products
+    us = get(client, "/rules/US-1")
+    assert "ecfr.gov" in us or "uscode.house.gov" in us or "No official text to link" in us
+
+
+def test_categories_filter(client: Any) -> None:
+    html = get(client, "/categories?q=substantial")
+    audit(html)
+    assert re.search(r'id="filter-count">\d+ of \d+ rules match', html)
+    assert 'href="/rules/EU-M2"' in html and 'href="/rules/EU-G2"' not in html
+    us = get(client, "/categories?jurisdiction=US")
+    assert 'href="/rules/US-1"' in us and 'href="/rules/EU-G2"' not in us
+    assert 'class="rule-col"' in us
+    assert client.get("/categories?confidence=Z", headers=HTML).status_code == 422

@@ -68,7 +68,12 @@ def render_verdict(verdict: Verdict) -> str:
             if m.options:
                 lines.append(_wrap("options: " + ", ".join(m.options), "      "))
     if verdict.ambiguities:
-        lines += ["", "Known ambiguities that apply (rules.md §6): " + ", ".join(verdict.ambiguities)]
+        from atmpnav.ambiguities import resolve
+
+        lines += ["", "Known ambiguities that apply (rules.md §6; `atmpnav` web page /ambiguities):"]
+        for item in verdict.ambiguities:
+            found = resolve(item)
+            lines.append(_wrap(f"{found.title}: {found.explanation}", "      ", f"  - {found.id} "))
     if verdict.consequences:
         lines += ["", "What follows (does not change the classification):"]
         for item in verdict.consequences:
