@@ -204,6 +204,9 @@ def serve(
 ) -> None:
     """Start the web application and REST API on the embedded database (or ATMPNAV_DATABASE_URL)."""
     from atmpnav.web.app import serve as run_server
+    from atmpnav.web.ports import ensure_free
+
+    ensure_free(host, port)  # a busy port is refused before start-up, with what to do
 
     run_server(host=host, port=port)
 
