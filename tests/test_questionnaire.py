@@ -17,7 +17,7 @@ from atmpnav.questions import QUESTIONS
 
 DAY = date(2026, 11, 25)
 ROOT = Path(__file__).resolve().parents[1]
-CAR_T = load_facts(ROOT / "src/atmpnav/data/examples/car-t.yaml")
+CAR_T = load_facts(ROOT / "src/atmpnav/data/products/kymriah.yaml")  # observable facts, no overrides
 runner = CliRunner()
 
 
@@ -110,7 +110,7 @@ def test_what_if_of_a_decided_verdict_only_lists_real_changes() -> None:
     for item in items:
         for alt in item.alternatives:
             assert alt.outcomes and all(o not in ("GTMP", "undetermined") for o in alt.outcomes.values())
-    assert "nucleic_acid.effect_from_sequence" in {i.fact for i in items}
+    assert "nucleic_acid.transgene_role" in {i.fact for i in items}  # a safety switch only: not GTMP
     assert not is_borderline(session.verdict()) or session.verdict().ambiguities
 
 
@@ -154,13 +154,13 @@ def test_ask_refuses_an_unknown_jurisdiction() -> None:
 
 
 def test_what_if_command(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["what-if", str(ROOT / "src/atmpnav/data/examples/car-t.yaml"), "--json"])
+    result = runner.invoke(app, ["what-if", str(ROOT / "src/atmpnav/data/products/kymriah.yaml"), "--json"])
     assert result.exit_code == 0, result.output
     import json
 
     data = json.loads(result.output)
     assert data["verdicts"] == {"EU": "GTMP"}
-    assert any(item["fact"] == "nucleic_acid.effect_from_sequence" for item in data["what_if"])
+    assert any(item["fact"] == "nucleic_acid.transgene_role" for item in data["what_if"])
 
 
 @pytest.mark.parametrize("fact", sorted(QUESTIONS))
