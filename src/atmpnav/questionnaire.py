@@ -152,8 +152,9 @@ class Pending:
         if self.reason == "decides":
             return f"The {self.jurisdiction} rules need this to decide."
         if self.reason == "could_decide":
-            cond = " and ".join(f"“{_short(QUESTIONS[f].text)}” is {value_label(v)}" for f, v in self.assuming)
-            return f"Could still decide the {self.jurisdiction} outcome, if the answer you did not know to {cond}."
+            cond = " and ".join(f"“{_short(QUESTIONS[f].text, 48)}” turns out to be {value_label(v)}"
+                                for f, v in self.assuming)
+            return f"Could still decide the {self.jurisdiction} outcome: it matters if {cond}."
         return f"For a complete record under {self.jurisdiction} rules (the outcome does not depend on it)."
 
 
