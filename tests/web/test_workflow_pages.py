@@ -152,3 +152,9 @@ def test_categories_filter(client: Any) -> None:
     assert 'href="/rules/US-1"' in us and 'href="/rules/EU-G2"' not in us
     assert 'class="rule-col"' in us
     assert client.get("/categories?confidence=Z", headers=HTML).status_code == 422
+
+
+def test_search_words_are_escaped_in_the_cached_registry_page(client: Any) -> None:
+    for _ in range(2):  # rendered once, then served from the generation's cache
+        html = get(client, "/registry?q=%3Cscript%3Ex%3C/script%3E")
+        assert "<script>x" not in html and "&lt;script&gt;x" in html
