@@ -106,12 +106,13 @@ def list_command(
             typer.echo("no products match")
             return
         table = _table(
-            ("region", "name", "category", "status", "since", "authorised", "linked"),
+            ("region", "name", "category", "our verdict", "status", "since", "authorised", "linked"),
             [
                 (
                     r.region,
                     r.name,
-                    r.category_label,
+                    r.category_label + (" *" if r.category_mapped else ""),
+                    (r.own_outcome or "") + ("" if r.own_agrees is None else "" if r.own_agrees else " (differs)"),
                     r.status,
                     r.status_since or "",
                     r.authorised_on or "",
@@ -121,6 +122,8 @@ def list_command(
             ],
         )
         typer.echo(table)
+        if any(r.category_mapped for r in rows):
+            typer.echo("\n* our mapping of a US product onto the EU categories, not an official classification")
         typer.echo(f"\n{len(rows)} product(s)" + (f" as of {as_of}" if as_of else ""))
 
 
