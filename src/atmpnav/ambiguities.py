@@ -1,37 +1,20 @@
-"""The known ambiguities of the law (A1–A20): id, title, one-line explanation, rules affected.
-
-Read from ``data/ambiguities.yaml``; views show an ambiguity wherever its id appears, whether a
-verdict carries plain ids or objects ``{id, title, explanation}``.
-"""
+"""Ambiguities as the views show them: from a plain id (as older saved verdicts hold them), a
+mapping, or the engine's ``{id, title, explanation}`` object, with the title and explanation of
+:mod:`atmpnav.law.ambiguities` filled in where missing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-
-@dataclass(frozen=True)
-class Ambiguity:
-    id: str
-    title: str
-    explanation: str
-    rules: tuple[str, ...] = ()
+from atmpnav.law.ambiguities import AMBIGUITIES, Ambiguity
 
 
-@lru_cache(maxsize=1)
 def all_ambiguities() -> dict[str, Ambiguity]:
-    import yaml
-
-    text = resources.files("atmpnav").joinpath("data/ambiguities.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
-    return {row["id"]: Ambiguity(row["id"], row["title"], row["explanation"], tuple(row.get("rules") or ()))
-            for row in data["ambiguities"]}
+    return AMBIGUITIES
 
 
 def resolve(item: Any) -> Ambiguity:
-    """An ambiguity from a plain id, a mapping or an object with ``id`` (titles filled from the data file)."""
+    """An ambiguity from an id, a mapping or an object with ``id`` (a given title or explanation wins)."""
     if isinstance(item, str):
         ident, title, explanation = item, None, None
     elif isinstance(item, dict):
@@ -39,7 +22,7 @@ def resolve(item: Any) -> Ambiguity:
     else:
         ident = str(getattr(item, "id", item))
         title, explanation = getattr(item, "title", None), getattr(item, "explanation", None)
-    known = all_ambiguities().get(ident)
+    known = AMBIGUITIES.get(ident.upper())
     return Ambiguity(
         ident,
         title or (known.title if known else ident),
@@ -49,4 +32,5 @@ def resolve(item: Any) -> Ambiguity:
 
 
 def for_rule(rule_id: str) -> list[Ambiguity]:
-    return [a for a in all_ambiguities().values() if rule_id in a.rules]
+    """The ambiguities that name ``rule_id`` among the rules they affect."""
+    return [a for a in AMBIGUITIES.values() if rule_id in a.rules]

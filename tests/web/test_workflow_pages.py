@@ -56,13 +56,14 @@ def test_ambiguities_are_named_and_explained_and_linked(client: Any) -> None:
     for n in range(1, 21):
         assert f'id="A{n}"' in html
     rule = get(client, "/rules/EU-M4")
-    assert 'href="/ambiguities#A1"' in rule and "Substantial manipulation outside Annex I" in rule
+    assert 'href="/rules/A1"' in rule and "Is a step outside Annex I substantial?" in rule
     from atmpnav.web.templating import templates
 
     macro = templates().env.from_string('{% from "_macros.html" import ambiguity %}{{ ambiguity(a, explain=True) }}')
     plain = macro.render(a="A3")
     rich = macro.render(a={"id": "A3", "title": "Claim decides", "explanation": "Given by the engine."})
-    assert "TEP or sCTMP" in plain and "Art 2(4)" in plain and 'href="/ambiguities#A3"' in plain
+    assert "Tissue engineered or somatic cell therapy?" in plain and "Art 2(4)" in plain
+    assert 'href="/rules/A3"' in plain
     assert "Claim decides" in rich and "Given by the engine." in rich
 
 

@@ -20,7 +20,7 @@ from atmpnav.errors import InputError
 from atmpnav.facts import ProductFacts, decode_document, parse_facts
 from atmpnav.questionnaire import is_borderline
 from atmpnav.questions import QUESTIONS
-from atmpnav.rulebook import describe_rule, list_rules
+from atmpnav.rulebook import describe_ambiguity, describe_rule, is_ambiguity_id, list_rules
 from atmpnav.verdict import Envelope
 from atmpnav.web.highlight import highlight
 from atmpnav.web.services import classify_input
@@ -463,6 +463,8 @@ def ambiguities_page(request: Request) -> HTMLResponse:
 
 @router.get("/rules/{rule_id}")
 def rule(request: Request, engine: Db, rule_id: Annotated[str, Path(max_length=32)]) -> HTMLResponse:
+    if is_ambiguity_id(rule_id):
+        return page(request, "ambiguity.html", {"section": "categories", "ambiguity": describe_ambiguity(rule_id)})
     from atmpnav.ambiguities import for_rule
     from atmpnav.legal_sources import official_sources
     from atmpnav.precedents import corpus
