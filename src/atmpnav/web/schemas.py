@@ -223,6 +223,10 @@ class ProductSummaryOut(BaseModel):
     prime: bool | None
     slug: str
     linked: list[str]
+    category_mapped: bool = False
+    own_outcome: str | None = None
+    own_agrees: bool | None = None
+    data_quality: str = ""
 
 
 class LinkedProductOut(BaseModel):
@@ -248,6 +252,13 @@ class HistoryEntryOut(BaseModel):
     new: str | None
     source: str
     source_as_of: str | None
+    fields_set: int = 0
+
+
+class SourceLinkOut(BaseModel):
+    url: str
+    official: bool
+    publisher: str
 
 
 class ProductDetailOut(ProductSummaryOut):
@@ -265,6 +276,8 @@ class ProductDetailOut(ProductSummaryOut):
     timeline: list[TimelineEntryOut]
     links: list[LinkedProductOut]
     history: list[HistoryEntryOut]
+    sources: list[SourceLinkOut] = []
+    verdict: dict[str, Any] | None = None
 
 
 class HealthOut(BaseModel):
