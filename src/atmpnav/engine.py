@@ -128,6 +128,7 @@ def classify_one(facts: ProductFacts, jurisdiction: str = "EU", as_of: date | st
         verdict.outcome = verdict.likely_outcome = decision.outcome
         verdict.regime = decision.regime
         verdict.combined = decision.combined
+        verdict.asrm_class = decision.asrm_class  # type: ignore[assignment]  # validated by the JP rule set
         verdict.advanced = (decision.advanced if decision.advanced is not None
                             else decision.outcome in rules.advanced_outcomes)
     else:
@@ -141,8 +142,9 @@ def _estimate(verdict: Verdict, rules: RuleSet, facts: ProductFacts, day: date, 
     verdict.confidence = 0.0
     if open_question:
         verdict.open_legal_question = open_question.ambiguity
-        verdict.notes.insert(0, f"The law leaves this open (ambiguity {open_question.ambiguity}); an EMA/CAT "
-                             "classification request (Art 17 of Regulation (EC) No 1394/2007) can settle it.")
+        advice = rules.open_question_advice or ("an EMA/CAT classification request (Art 17 of Regulation (EC) "
+                                                "No 1394/2007) can settle it.")
+        verdict.notes.insert(0, f"The law leaves this open (ambiguity {open_question.ambiguity}); {advice}")
         if open_question.likely:
             verdict.likely_outcome = open_question.likely
             verdict.confidence = 0.6

@@ -232,6 +232,9 @@ class CellsOrTissues(Strict):
     systemic_effect: bool | None = None
     donor_relation: DonorRelation | None = None
     same_surgical_procedure: bool | None = None
+    # JP facts (PMD Act Art 2(9)(i); ASRM classes), read by the Japanese classifier (derived when blank).
+    cultured_or_processed_jp: bool | None = None
+    somatic_stem_cells: bool | None = None
 
 
 class Device(Strict):
@@ -266,6 +269,8 @@ class ProductFacts(Strict):
     cells_or_tissues: CellsOrTissues | None = None
     device: Device | None = None
     hospital_exemption: HospitalExemption | None = None
+    # UK fact (SI 2025/87): only makeable at the point of care or in modular units; a pathway, never a class.
+    point_of_care_manufacture: bool | None = None
 
     @model_validator(mode="after")
     def _organ_has_tissue(self) -> ProductFacts:

@@ -71,6 +71,9 @@ class Verdict(BaseModel):
     regime: str | None = None
     # Inside the jurisdiction's advanced-therapy regime (EU: an ATMP); None while undetermined.
     advanced: bool | None = None
+    # JP: class of the technology under the Act on the Safety of Regenerative Medicine (I | II | III), for use in
+    # clinical research or private practice; None where the ASRM does not apply or is undetermined.
+    asrm_class: Literal["I", "II", "III"] | None = None
     confidence: float = 1.0
     origin: str | None = None  # autologous | allogeneic | xenogeneic (EU-P2)
     rules_fired: list[str] = Field(default_factory=list)
