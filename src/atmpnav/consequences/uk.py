@@ -74,11 +74,11 @@ def uk_consequences(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
     if "point_of_care_designation" in verdict.pathway_notes:
         items.append(_c("pathway", "Point-of-care or modular manufacture: ask MHRA for a POC/MM designation; one "
                         "control site holds the licence and a POC/MM master file controls every manufacturing site.",
-                        "SI 2025/87 reg 8; HMR 2012 reg 22 as amended (UK-M1)"))
+                        "SI 2025/87 reg 8; HMR 2012 reg 22 as amended (UK-POC1)"))
     elif as_of >= POC and facts.point_of_care_manufacture is None:
         items.append(_c("next_step", "If the product can only be made at the point of care or in modular units, MHRA "
                         "can designate it under the point-of-care and modular manufacture regulations.",
-                        "SI 2025/87 reg 8 (UK-M1)"))
+                        "SI 2025/87 reg 8 (UK-POC1)"))
     cells = facts.cells_or_tissues
     if cells is not None and cells.present and cells.source in {CellSource.autologous, CellSource.allogeneic,
                                                                  CellSource.mixed}:

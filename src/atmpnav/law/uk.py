@@ -49,6 +49,8 @@ _REGIME = {
 class _MirrorRuleSet(RuleSet):
     """A rule set whose procedure may name EU rule ids: ``EU-G2`` resolves to this set's ``UK-G2``."""
 
+    mirrors = "EU"  # the EU cases are also run under this rule set (tests/test_cases.py)
+
     def in_force(self, rule_id: str, day: date) -> Rule:
         if rule_id.startswith("EU-"):
             rule_id = f"{self.jurisdiction}-{rule_id[3:]}"
@@ -128,6 +130,10 @@ _UK_BASIS: dict[str, tuple[str, str | None, str]] = {
 }
 
 
+# EU steps the procedure records with Inquiry.note (no test of their own).
+_NOTED = frozenset({"P1", "P2", "P3", "P4", "C2", "C3", "T1", "T4"})
+
+
 def _uk_counterpart(eu_rule: Rule) -> Rule:
     suffix = eu_rule.id[3:]
     basis = _UK_BASIS.get(suffix)
@@ -153,7 +159,9 @@ def _mirror_eu_rules() -> None:
     """One UK version per EU rule id: the EU version in force before the SoHO Regulation (which is EU law only)."""
     for rule_id, versions in eu.EU.rules.items():
         if not rule_id.startswith("EU-") or rule_id == "EU-H1":
-            continue
+            continue  # EU-H1 (Art 28(2) hospital exemption) has the UK's own counterpart: reg 171
+        if all(v.test is None for v in versions) and rule_id[3:] not in _NOTED:
+            continue  # EU reference rules (centralised procedure, EMA classification…) have no UK counterpart
         before_soho = [v for v in versions if v.status == "in_force" and v.applies_on(eu.BEFORE_SOHO)]
         source = before_soho[0] if before_soho else versions[-1]
         if source.status != "in_force":
@@ -220,7 +228,7 @@ UK.add(Rule("UK-L1", "Licensing territory (UK-wide)", "Does an MHRA marketing au
 
 
 @rule(
-    "UK-M1",
+    "UK-POC1",
     title="Point-of-care or modular manufacture designation",
     question="Can the product, because of its method of manufacture, shelf life or constituents, only be made at "
     "or near the place of treatment (point of care) or does it need modular manufacturing units?",
@@ -285,7 +293,7 @@ def procedure(c: Inquiry) -> Decision:
             c.pathway_notes.append("exempt_atmp_possible")
             c.notes.append("An exempt ATMP route may apply (HMR 2012 reg 171); the product stays an ATMP.")
         if c.as_of >= POC_REGULATIONS and c.fact("point_of_care_manufacture") is not None and c.ask(
-            "UK-M1", block=False
+            "UK-POC1", block=False
         ):
             c.pathway_notes.append("point_of_care_designation")
         if outcome == "GTMP":
