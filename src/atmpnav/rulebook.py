@@ -50,3 +50,22 @@ def describe_rule(jurisdiction: str, rule_id: str) -> dict[str, Any]:
         raise UnknownNameError("rule", rule_id, sorted(rules.rules, key=_sort_key))
     versions = [_version(r, rules.procedural) for r in rules.rules[key]]
     return {"id": key, "jurisdiction": rules.jurisdiction, "versions": versions}
+
+
+def jurisdiction_catalogue() -> list[dict[str, Any]]:
+    """Every registered rule set with its version, sources, currency and outcome vocabulary."""
+    from atmpnav.law import JURISDICTIONS
+
+    return [
+        {
+            "code": code,
+            "name": rules.name,
+            "version": rules.version,
+            "outcomes": list(rules.outcomes),
+            "advanced_outcomes": sorted(rules.advanced_outcomes),
+            "sources": list(rules.sources),
+            "sources_as_of": rules.sources_as_of,
+            "rules": len(rules.rules),
+        }
+        for code, rules in JURISDICTIONS.items()
+    ]

@@ -70,6 +70,4 @@ def jp_route(verdict: Verdict) -> str:
     else:
         route = {"drug": "drug approval", "medical_device": "device approval", "blood": "blood rules",
                  "organ_transplant": "organ transplant law"}.get(verdict.regime or "", "other regime")
-    if verdict.asrm_class:
-        route += f"; ASRM class {verdict.asrm_class}"
-    return route
+    return route  # the ASRM class is shown with the outcome

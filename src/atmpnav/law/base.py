@@ -168,6 +168,9 @@ class RuleSet:
     sources_as_of: str = ""
     # Rules whose answer the procedure itself establishes (recorded with Inquiry.note, no test).
     procedural: frozenset[str] = frozenset()
+    # Rules asked after the classification (category labels, licensing, exemptions, designations): never the
+    # deciding rule of the comparison table.
+    subsidiary_rules: frozenset[str] = frozenset()
     # Who settles a question the law leaves open (said in the verdict's notes); EU text by default.
     open_question_advice: str = ""
     _in_force_cache: dict[tuple[str, date], Rule] = field(default_factory=dict, repr=False)

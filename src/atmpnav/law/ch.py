@@ -61,6 +61,7 @@ CH = RuleSet(
         "Gene Technology Act (GTA, SR 814.91) Art 5(2); Release Ordinance (SR 814.911); Containment Ordinance",
         "Federal Administrative Court C-6485/2016 (19 March 2019)",
     ),
+    subsidiary_rules=frozenset({"CH-3"}),
     sources_as_of="Read as published up to June 2026 (domain-part2.md §B.2). Not found: the TxV article on the "
     "autologous notification, any hospital-exemption-like route for transplant products, a statutory definition of "
     "'gene therapy product'.",

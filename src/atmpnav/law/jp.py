@@ -66,6 +66,7 @@ JP = RuleSet(
         "Secondary sources on the ASRM classes (remedy-company, as-medical-support, saiseiiryo.jp, Hosoya et al., "
         "Regen Ther 2025)",
     ),
+    subsidiary_rules=frozenset({"JP-2", "JP-A1", "JP-A2"}),
     sources_as_of="PMD Act text checked in the e-Gov XML dated 2026-05-01; ASRM classes from secondary sources "
     "(mid-2026). The exact class II/III boundaries are [U].",
     open_question_advice="PMDA's consultation on whether a product is a regenerative medical product (薬事相談) "

@@ -73,6 +73,7 @@ UK = _MirrorRuleSet(
         "MHRA consultation on the regulation of gene therapy medicinal products (11 May 2026)",
         "Human Tissue (Quality and Safety for Human Application) Regulations 2007; JPAC Red Book Annex 6",
     ),
+    subsidiary_rules=frozenset({"UK-L1", "UK-H1", "UK-POC1"}),
     sources_as_of="Read as published up to June 2026 (domain-part2.md §B.1; rules.md §3). The outcome of the May "
     "2026 GTMP-definition consultation and the 2026 clinical-trials regime are not encoded.",
     procedural=frozenset({"UK-P1", "UK-P2", "UK-P3", "UK-P4", "UK-C2", "UK-C3", "UK-T1", "UK-T4"}),
