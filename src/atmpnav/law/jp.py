@@ -233,6 +233,11 @@ def gene_limb(c: Inquiry) -> Answer:
                   "The nucleic acid is not what acts.", paths)
 
 
+_ASRM_SCOPE_READING = ("[U] Blood components are read as 'transfusion' (outside) only when used for their "
+                       "normal function; platelet-rich plasma used for repair is inside. Non-viable tissue is read as "
+                       "outside. Minimally processed cells are inside (class II or III).")
+
+
 def _asrm_scope_test(in_vivo: bool) -> Callable[[Inquiry], Answer]:
     def test(c: Inquiry) -> Answer:
         paths = ("cells_or_tissues.present", "cells_or_tissues.tissue_origin", "cells_or_tissues.blood_component",
@@ -242,7 +247,8 @@ def _asrm_scope_test(in_vivo: bool) -> Callable[[Inquiry], Answer]:
         if c.fact("cells_or_tissues.present") and c.fact("cells_or_tissues.form") == CellForm.intact_cells:
             if c.fact("cells_or_tissues.viability") == Viability.non_viable:
                 return Answer(False, "Non-viable tissue is read as outside the ASRM's processed cells [U].", paths)
-            if c.fact("cells_or_tissues.blood_component"):
+            if c.fact("cells_or_tissues.blood_component") and c.fact("cells_or_tissues.same_essential_function") \
+                    is not False:
                 return Answer(False, "Blood transfusion is outside the ASRM.", paths)
             steps = set(c.fact("cells_or_tissues.manipulations") or [])
             if c.fact("cells_or_tissues.tissue_origin") in {TissueOrigin.bone_marrow, TissueOrigin.cord_blood,
@@ -260,11 +266,12 @@ def _asrm_scope_test(in_vivo: bool) -> Callable[[Inquiry], Answer]:
 JP.add(Rule("JP-A1", "ASRM scope", "Would using the product in clinical research or private practice be a "
             "regenerative medicine technology under the ASRM?", f"{ASRM} Art 2(2); ASRM Enforcement Order Art 1 "
             "(excluding transfusion, haematopoietic stem cell transplantation and assisted reproduction)", "K",
-            _asrm_scope_test(in_vivo=False), valid_from=ASRM_IN_FORCE, valid_to=BEFORE_IN_VIVO))
+            _asrm_scope_test(in_vivo=False), valid_from=ASRM_IN_FORCE, valid_to=BEFORE_IN_VIVO,
+            reading=_ASRM_SCOPE_READING))
 JP.add(Rule("JP-A1", "ASRM scope (with in vivo gene therapy)", "Would using the product in clinical research or "
             "private practice be a regenerative medicine technology under the ASRM?",
             f"{ASRM} Art 2(2) as amended (promulgated 14 June 2024, in force 31 May 2025); ASRM Enforcement Order "
-            "Art 1", "V", _asrm_scope_test(in_vivo=True), valid_from=ASRM_IN_VIVO))
+            "Art 1", "V", _asrm_scope_test(in_vivo=True), valid_from=ASRM_IN_VIVO, reading=_ASRM_SCOPE_READING))
 
 
 @rule(
@@ -402,8 +409,7 @@ def procedure(c: Inquiry) -> Decision:
     if intact:
         processed_cells = c.ask("JP-P1", block=False)
         if processed_cells is False and c.fact("cells_or_tissues.blood_component"):
-            c.ask("JP-A1", block=False)
-            return _not_rmp("blood")
+            return Decision(NOT_RMP, "blood", asrm_class=_asrm(c))
         if processed_cells is None:
             c.need(*c.steps[-1].answer.missing)
         if processed_cells:
