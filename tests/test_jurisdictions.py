@@ -196,6 +196,24 @@ def test_a_new_jurisdiction_appears_everywhere(toy: RuleSet, tmp_path: Path, mon
                                 "as_of": "2026-11-25"}
         verdicts = client.post("/api/v1/classify", json=body).json()["verdicts"]
         assert verdicts["ZZ"]["outcome"] == "toy ATMP" and verdicts["ZZ"]["advanced"] is True
+        catalogue = client.get("/api/v1/jurisdictions").json()
+        assert [row["code"] for row in catalogue] == list(JURISDICTIONS)
         page = client.get("/compare", params={"a": "cells_or_tissues.present=true", "as_of": "2026-11-25"}).text
         assert 'id="row-ZZ"' in page and 'href="#j-ZZ"' in page and "Toyland" in page
     store.dispose_engines()
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "src/atmpnav/data/products").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_eu_authorised_atmp_is_advanced_in_uk_ch_and_jp(path: Path) -> None:
+    """Authorised EU ATMPs: the same category in the UK (reg 2A mirrors the EU definitions), a transplant or gene
+    therapy product in Switzerland, a regenerative medical product in Japan."""
+    from atmpnav.facts import load_facts
+
+    facts = load_facts(path)
+    eu, uk, ch, jp = (classify_one(facts, code, "2026-11-25") for code in ("EU", "UK", "CH", "JP"))
+    assert uk.outcome == eu.outcome and uk.regime == "atmp"
+    assert ch.advanced and jp.advanced, (ch.outcome, jp.outcome)
+    cells = facts.cells_or_tissues is not None and facts.cells_or_tissues.present
+    assert jp.outcome == ("regenerative medical product (cell-processed)" if cells else
+                          "regenerative medical product (gene therapy)")
+    assert ch.outcome == ("transplant product" if cells else "gene therapy product")
