@@ -48,7 +48,7 @@ def test_matrix_cells_link_to_their_reasoning(client: Any) -> None:
 
 def test_description_posts_to_the_comparison(client: Any) -> None:
     described = client.post("/describe", data={"text": CAR_T, "as_of": "2026-11-25"})
-    assert 'action="/compare"' in described.text
+    assert 'formaction="/compare"' in described.text
     compare = client.post("/compare", data={"text": CAR_T, "as_of": "2026-11-25"})
     assert compare.status_code == 200
     assert set(_rows(compare.text)) == set(JURISDICTIONS)
