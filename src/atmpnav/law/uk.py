@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from atmpnav.law import eu
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
+from atmpnav.law.eu import EU
+from atmpnav.law.eu.common import BEFORE_SOHO
+from atmpnav.law.eu.procedure import procedure as eu_procedure
 
 # IP completion day (31 Dec 2020, 11 pm): from then reg 2A (SI 2019/775) applies instead of EU law.
 UK_LAW = date(2021, 1, 1)
@@ -126,6 +128,9 @@ _UK_BASIS: dict[str, tuple[str, str | None, str]] = {
     "X1": ("Medical Devices Regulations 2002 (SI 2002/618) (UK MDR)", "K", ""),
     "X2": ("Human Tissue (Quality and Safety for Human Application) Regulations 2007 (SI 2007/1523) (HTA)", "K", ""),
     "X3": ("Blood Safety and Quality Regulations 2005 (SI 2005/50)", "K", ""),
+    "X16": ("Human Tissue (Quality and Safety for Human Application) Regulations 2007 (SI 2007/1523), exclusion of "
+            "autologous use within the same surgical procedure (as Directive 2004/23/EC, Art 2(2)(a))", "K",
+            "[U] The regulation number of the UK exclusion was not checked."),
     "X7": (f"{CAT_GUIDANCE}; Genetically Modified Organisms (Contained Use) Regulations 2014 and (Deliberate "
            "Release) Regulations 2002 apply in parallel (HSE, Defra)", "K", ""),
 }
@@ -158,12 +163,12 @@ def _uk_counterpart(eu_rule: Rule) -> Rule:
 
 def _mirror_eu_rules() -> None:
     """One UK version per EU rule id: the EU version in force before the SoHO Regulation (which is EU law only)."""
-    for rule_id, versions in eu.EU.rules.items():
+    for rule_id, versions in EU.rules.items():
         if not rule_id.startswith("EU-") or rule_id == "EU-H1":
             continue  # EU-H1 (Art 28(2) hospital exemption) has the UK's own counterpart: reg 171
         if all(v.test is None for v in versions) and rule_id[3:] not in _NOTED:
             continue  # EU reference rules (centralised procedure, EMA classification…) have no UK counterpart
-        before_soho = [v for v in versions if v.status == "in_force" and v.applies_on(eu.BEFORE_SOHO)]
+        before_soho = [v for v in versions if v.status == "in_force" and v.applies_on(BEFORE_SOHO)]
         source = before_soho[0] if before_soho else versions[-1]
         if source.status != "in_force":
             continue
@@ -192,8 +197,9 @@ def exempt_atmp(c: Inquiry) -> Answer:
     block = c.facts.hospital_exemption
     if block is None:
         return Answer(None, "Not assessed.")
-    values = {"non_routine": block.non_routine, "hospital": block.hospital,
-              "individual_prescription": block.individual_prescription}
+    values = {"non_routine": block.non_routine, "specific_quality_standards": block.specific_quality_standards,
+              "hospital": block.hospital, "practitioner_responsibility": block.practitioner_responsibility,
+              "individual_prescription": block.individual_prescription, "custom_made": block.custom_made}
     paths = tuple(f"hospital_exemption.{k}" for k in values)
     failed = [k.replace("_", " ") for k, v in values.items() if v is False]
     unknown = [k.replace("_", " ") for k, v in values.items() if v is None]
@@ -277,7 +283,7 @@ def procedure(c: Inquiry) -> Decision:
     """The EU order of questions (reg 2A mirrors the EU definitions) under UK ids, then the UK routes."""
     first_note = len(c.notes)
     try:
-        decision = eu.procedure(c)  # UK-* rules answer through _MirrorRuleSet.in_force
+        decision = eu_procedure(c)  # UK-* rules answer through _MirrorRuleSet.in_force
     finally:
         # The EU procedure's own notes and pathway notes speak of EU law (hospital exemption, SoHO, pharma
         # package); the UK ones are added below.
