@@ -41,6 +41,9 @@ def test_case(path: Path) -> None:
     if expect["outcome"] != "undetermined" and "regime" in expect:
         regimes = [expect["regime"], *expect.get("regime_alternatives", [])]
         assert verdict.regime in regimes, detail + reasoning
+    for field in ("combination_product", "lead_center"):
+        if field in expect:
+            assert getattr(verdict, field) == expect[field], detail + f"{field}: {getattr(verdict, field)}"
     if "combined" in expect:
         assert verdict.combined == expect["combined"], detail + reasoning
     for needle in expect.get("notes_contain", []):
