@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
+from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet, Test
 from atmpnav.law.eu import EU
-from atmpnav.law.eu.common import BEFORE_SOHO
 from atmpnav.law.eu.procedure import procedure as eu_procedure
 
 # IP completion day (31 Dec 2020, 11 pm): from then reg 2A (SI 2019/775) applies instead of EU law.
 UK_LAW = date(2021, 1, 1)
+EU_LAW_RETAINED = date(2020, 12, 31)  # the EU text the UK mirrors is the one in force on this day
 UK_WIDE_LICENSING = date(2025, 1, 1)  # Windsor Framework: MHRA licenses medicines UK-wide [V]
 POC_REGULATIONS = date(2025, 7, 23)  # SI 2025/87 in force [V]
 
@@ -140,6 +140,33 @@ _UK_BASIS: dict[str, tuple[str, str | None, str]] = {
 _NOTED = frozenset({"P1", "P2", "P3", "P4", "C2", "C3", "T1", "T4"})
 
 
+# EU instruments named in the EU steps' explanations, and the UK law that implements or replaces them.
+_UK_LAW_OF = {
+    "Directive 2004/23/EC": "the Human Tissue (Quality and Safety for Human Application) Regulations 2007",
+    "Directive 2002/98/EC": "the Blood Safety and Quality Regulations 2005",
+    "Directive 2010/53/EU": "the Quality and Safety of Organs Intended for Transplantation Regulations 2012",
+    "Directive 93/42/EEC": "the Medical Devices Regulations 2002",
+}
+
+
+def _in_uk_terms(test: Test | None) -> Test | None:
+    """The EU test, its explanation naming the UK law beside each EU instrument it mentions."""
+    if test is None:
+        return None
+
+    def uk_test(c: Inquiry) -> Answer:
+        answer = test(c)
+        because = answer.because
+        for instrument, uk_law in _UK_LAW_OF.items():
+            if instrument in because:
+                because = because.replace(instrument, f"{instrument} (in the UK: {uk_law})", 1)
+        if because is not answer.because:
+            answer = Answer(answer.value, because, answer.facts, answer.missing, answer.ambiguities)
+        return answer
+
+    return uk_test
+
+
 def _uk_counterpart(eu_rule: Rule) -> Rule:
     suffix = eu_rule.id[3:]
     basis = _UK_BASIS.get(suffix)
@@ -154,7 +181,7 @@ def _uk_counterpart(eu_rule: Rule) -> Rule:
         question=eu_rule.question.replace("Member State", "part of the UK"),
         citation=citation,
         confidence=confidence or eu_rule.confidence,  # type: ignore[arg-type]
-        test=eu_rule.test,
+        test=_in_uk_terms(eu_rule.test),
         valid_from=UK_LAW,
         ambiguities=eu_rule.ambiguities,
         reading=reading or eu_rule.reading,
@@ -162,14 +189,15 @@ def _uk_counterpart(eu_rule: Rule) -> Rule:
 
 
 def _mirror_eu_rules() -> None:
-    """One UK version per EU rule id: the EU version in force before the SoHO Regulation (which is EU law only)."""
+    """One UK version per EU rule id: the EU version in force at the end of the transition period (assimilated
+    law is EU law as it stood on 31 December 2020; the EU MDR of 2021 and the SoHO Regulation are EU law only)."""
     for rule_id, versions in EU.rules.items():
         if not rule_id.startswith("EU-") or rule_id == "EU-H1":
             continue  # EU-H1 (Art 28(2) hospital exemption) has the UK's own counterpart: reg 171
         if all(v.test is None for v in versions) and rule_id[3:] not in _NOTED:
             continue  # EU reference rules (centralised procedure, EMA classification…) have no UK counterpart
-        before_soho = [v for v in versions if v.status == "in_force" and v.applies_on(BEFORE_SOHO)]
-        source = before_soho[0] if before_soho else versions[-1]
+        retained = [v for v in versions if v.status == "in_force" and v.applies_on(EU_LAW_RETAINED)]
+        source = retained[0] if retained else versions[-1]
         if source.status != "in_force":
             continue
         UK.add(_uk_counterpart(source))
