@@ -52,10 +52,12 @@ class _MirrorRuleSet(RuleSet):
     """A rule set whose procedure may name EU rule ids: ``EU-G2`` resolves to this set's ``UK-G2``."""
 
     mirrors = "EU"  # the EU cases are also run under this rule set (tests/test_cases.py)
+    mirrors_as_of = EU_LAW_RETAINED  # ... against the EU text of that day (assimilated law)
 
     def in_force(self, rule_id: str, day: date) -> Rule:
         if rule_id.startswith("EU-"):
-            rule_id = f"{self.jurisdiction}-{rule_id[3:]}"
+            # Asked by the EU order of questions, which runs on the retained date (see procedure).
+            rule_id, day = f"{self.jurisdiction}-{rule_id[3:]}", max(day, UK_LAW)
         return super().in_force(rule_id, day)
 
 
@@ -146,6 +148,8 @@ _UK_LAW_OF = {
     "Directive 2002/98/EC": "the Blood Safety and Quality Regulations 2005",
     "Directive 2010/53/EU": "the Quality and Safety of Organs Intended for Transplantation Regulations 2012",
     "Directive 93/42/EEC": "the Medical Devices Regulations 2002",
+    "the MDR": "the Medical Devices Regulations 2002, which likewise exclude human tissues and cells",
+    "MDR Art 1(10)": "the Medical Devices Regulations 2002",
 }
 
 
@@ -309,10 +313,14 @@ def _exempt_atmp_met(c: Inquiry) -> bool:
 
 def procedure(c: Inquiry) -> Decision:
     """The EU order of questions (reg 2A mirrors the EU definitions) under UK ids, then the UK routes."""
-    first_note = len(c.notes)
+    first_note, day = len(c.notes), c.as_of
+    # The EU text as it stood on 31 Dec 2020: EU changes since (the MDR from 26 May 2021, the SoHO Regulation)
+    # are not UK law, and the EU steps compare the date with them.
+    c.as_of = min(day, EU_LAW_RETAINED)
     try:
         decision = eu_procedure(c)  # UK-* rules answer through _MirrorRuleSet.in_force
     finally:
+        c.as_of = day
         # The EU procedure's own notes and pathway notes speak of EU law (hospital exemption, SoHO, pharma
         # package); the UK ones are added below.
         del c.notes[first_note:]
