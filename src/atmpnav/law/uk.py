@@ -148,7 +148,7 @@ _UK_LAW_OF = {
     "Directive 2002/98/EC": "the Blood Safety and Quality Regulations 2005",
     "Directive 2010/53/EU": "the Quality and Safety of Organs Intended for Transplantation Regulations 2012",
     "Directive 93/42/EEC": "the Medical Devices Regulations 2002",
-    "the MDR": "the Medical Devices Regulations 2002, which likewise exclude human tissues and cells",
+    "the MDR": "the Medical Devices Regulations 2002",
     "MDR Art 1(10)": "the Medical Devices Regulations 2002",
 }
 
