@@ -148,8 +148,10 @@ def processed(c: Inquiry) -> Answer:
 )
 def processed_cells_limb(c: Inquiry) -> Answer:
     purpose = c.fact("claimed_purpose")
-    said = "to reconstruct, repair or form body structure or function" if purpose == \
-        ClaimedPurpose.regenerate_repair_replace else "to treat or prevent disease"
+    said = {
+        ClaimedPurpose.regenerate_repair_replace: "to reconstruct, repair or form body structure or function",
+        ClaimedPurpose.cosmetic: "to form body structure (an aesthetic claim, read as limb (a) [U])",
+    }.get(purpose, "to treat or prevent disease")
     return Answer(True, f"Processed cells used {said}.", ("claimed_purpose", "cells_or_tissues.manipulations"))
 
 
