@@ -69,3 +69,16 @@ def jurisdiction_catalogue() -> list[dict[str, Any]]:
         }
         for code, rules in JURISDICTIONS.items()
     ]
+
+
+def is_ambiguity_id(code: str) -> bool:
+    """A1-A20 name open points of law, not rules."""
+    return len(code) >= 2 and code[0] in "aA" and code[1:].isdigit()
+
+
+def describe_ambiguity(code: str) -> dict[str, Any]:
+    from atmpnav.law.ambiguities import ambiguity
+
+    found = ambiguity(code)
+    return {"id": found.id, "kind": "ambiguity", "title": found.title, "explanation": found.explanation,
+            "rules": list(found.rules)}
