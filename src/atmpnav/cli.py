@@ -43,7 +43,9 @@ def classify(
     as_json: AsJson = False,
     as_of: AsOf = None,
     jurisdiction: Annotated[
-        list[str] | None, typer.Option("--jurisdiction", "-j", help="Jurisdiction(s) to apply (default: EU).")
+        list[str] | None,
+        typer.Option("--jurisdiction", "-j", help="Jurisdiction(s) to apply, repeatable, or 'all' for every rule set "
+                     "(default: EU). With more than one, a comparison table comes first."),
     ] = None,
     top: Annotated[int, typer.Option("--precedents", "-k", help="Similar cases to show with --text.")] = 5,
 ) -> None:
@@ -51,9 +53,10 @@ def classify(
     from atmpnav.assess import AssessmentInput, evaluate
     from atmpnav.engine import parse_date
     from atmpnav.facts import load_facts
+    from atmpnav.law import expand_jurisdictions
 
     day = parse_date(as_of)
-    codes = tuple(jurisdiction or ["EU"])
+    codes = tuple(expand_jurisdictions(jurisdiction))
     if (facts_file is None) == (text is None):
         raise InputError("give either FACTS_FILE or --text DESCRIPTION (not both)")
     if text is not None:
@@ -67,7 +70,31 @@ def classify(
         return
     from atmpnav.views.text import render_envelope
 
+    if len(envelope.verdicts) > 1:
+        from atmpnav.compare import comparison, render_table
+
+        typer.echo(f"Side by side (as of {day.isoformat()}; details of each jurisdiction follow):\n")
+        typer.echo(render_table(comparison(envelope)) + "\n")
     typer.echo(render_envelope(envelope), nl=False)
+
+
+@app.command()
+def jurisdictions(as_json: AsJson = False) -> None:
+    """Every rule set: its version, regulator, sources and how current they are, and its outcome vocabulary."""
+    from atmpnav.rulebook import jurisdiction_catalogue
+
+    rows = jurisdiction_catalogue()
+    if as_json:
+        _echo_json(rows)
+        return
+    for row in rows:
+        typer.echo(f"{row['code']}  {row['name']}  (rule set {row['version']}, {row['rules']} rules)")
+        typer.echo(f"    outcomes: {'; '.join(row['outcomes'])}")
+        typer.echo(f"    advanced regime: {'; '.join(row['advanced_outcomes']) or '-'}")
+        typer.echo(f"    sources as of: {row['sources_as_of']}")
+        for source in row["sources"]:
+            typer.echo(f"    - {source}")
+        typer.echo("")
 
 
 @app.command()

@@ -299,6 +299,9 @@ class CellsOrTissues(Strict):
     systemic_effect: bool | None = None
     donor_relation: DonorRelation | None = None
     same_surgical_procedure: bool | None = None
+    # JP facts (PMD Act Art 2(9)(i); ASRM classes), read by the Japanese classifier (derived when blank).
+    cultured_or_processed_jp: bool | None = None
+    somatic_stem_cells: bool | None = None
 
 
 class Device(Strict):
@@ -472,6 +475,8 @@ class ProductFacts(Strict):
     # Added for what follows (GMP checklist, national rules, incentives); no rule reads them.
     manufacturing: Manufacturing | None = None
     development: Development | None = None
+    # UK fact (SI 2025/87): only makeable at the point of care or in modular units; a pathway, never a class.
+    point_of_care_manufacture: bool | None = None
 
     @model_validator(mode="after")
     def _organ_has_tissue(self) -> ProductFacts:

@@ -16,6 +16,11 @@ class Question:
     help: str
     kind: str  # "bool" | "enum" | "list" | "number"
     options: tuple[str, ...] = ()
+    # The jurisdictions whose rules read this fact; empty: every jurisdiction (shown and asked for all).
+    jurisdictions: tuple[str, ...] = ()
+
+    def serves(self, codes: list[str] | tuple[str, ...]) -> bool:
+        return not self.jurisdictions or any(code.upper() in self.jurisdictions for code in codes)
 
 
 def _opts(enum: type[StrEnum]) -> tuple[str, ...]:
@@ -152,6 +157,18 @@ _Q: list[Question] = [
     Question("nucleic_acid.transferred_into_human_cells", "(US) Is genetic material transferred into human cells "
              "(the patient's, or cells given to the patient)?", "No for engineered bacteria or phages that act "
              "only on bacteria.", "bool"),
+    Question("cells_or_tissues.cultured_or_processed_jp", "(JP) Have the cells been cultured or otherwise "
+             "processed (培養その他の加工)?", "Processing is proliferation, activation by drugs, changing biological "
+             "properties, combination with non-cellular components or genetic engineering; separation, cutting, "
+             "isolation, antibiotics, washing, sterilisation, freezing and thawing are not. Derived from the "
+             "processing steps when left blank.", "bool", jurisdictions=("JP",)),
+    Question("cells_or_tissues.somatic_stem_cells", "(JP) Are the active cells somatic stem cells (e.g. mesenchymal, "
+             "adipose-derived or haematopoietic stem cells)?", "Decides ASRM class II for autologous cells.", "bool",
+             jurisdictions=("JP",)),
+    Question("point_of_care_manufacture", "(UK) Can the product only be made at or near the place of treatment "
+             "(point of care), or does it need modular (mobile) manufacturing units?",
+             "Because of its shelf life, method of manufacture or constituents; decides whether MHRA's point-of-care "
+             "or modular-manufacture designation (SI 2025/87) is open to it.", "bool", jurisdictions=("UK",)),
 ]
 
 # Questions about manufacturing and development: asked by the GMP checklist, the national
@@ -222,8 +239,19 @@ _Q += [
              "million or balance sheet up to EUR 43 million.", "bool"),
     Question("development.clinical_trial_planned", "Are clinical trials planned?", "", "bool"),
 ]
+_US_ONLY = ("minimally_manipulated_us", "homologous_use_us", "combined_with_other_article", "systemic_effect",
+            "donor_relation", "same_surgical_procedure", "structural_tissue", "transferred_into_human_cells")
+_Q = [Question(q.fact, q.text, q.help, q.kind, q.options, ("US",)) if q.fact.split(".")[-1] in _US_ONLY else q
+      for q in _Q]
+_Q = [Question(q.fact, q.text, q.help, q.kind, q.options, ("EU",)) if q.fact == "hospital_exemption.same_member_state"
+      else q for q in _Q]
 
 QUESTIONS: dict[str, Question] = {q.fact: q for q in _Q}
+
+
+def questions_for(codes: list[str] | tuple[str, ...]) -> list[Question]:
+    """The questions that serve at least one of the jurisdictions (the facts their rules read)."""
+    return [q for q in _Q if q.serves(codes)]
 
 
 def question_for(fact: str) -> Question:

@@ -100,6 +100,15 @@ def categories() -> list[dict[str, Any]]:
     return as_dicts()
 
 
+@router.get("/jurisdictions", tags=["reference"], summary="Every rule set: version, sources, vocabulary")
+def jurisdictions() -> list[dict[str, Any]]:
+    """Every registered jurisdiction's rule set with its version, regulator, sources and how current they are,
+    and its outcome vocabulary (those inside the advanced-therapy regime listed apart)."""
+    from atmpnav.rulebook import jurisdiction_catalogue
+
+    return jurisdiction_catalogue()
+
+
 @router.get("/rules", tags=["reference"], summary="Every rule with its citation")
 def rules(jurisdiction: Annotated[str, Query(max_length=8)] = "EU") -> list[dict[str, Any]]:
     """Every rule of a jurisdiction's rule set, with its question, legal citation, confidence and

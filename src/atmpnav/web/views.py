@@ -202,13 +202,12 @@ def _facts_text(facts: ProductFacts) -> str:
 
 
 def _jurisdictions(chosen: list[str]) -> list[str]:
-    from atmpnav.law import JURISDICTIONS
+    from atmpnav.law import JURISDICTIONS, expand_jurisdictions
 
-    codes = [c.upper() for c in chosen if c.upper() in JURISDICTIONS]
-    unknown = [c for c in chosen if c.upper() not in JURISDICTIONS]
+    unknown = [c for c in chosen if c.upper() not in JURISDICTIONS and c.lower() != "all"]
     if unknown:
-        raise InputError(f"jurisdiction: {', '.join(unknown)} unknown; known: {', '.join(sorted(JURISDICTIONS))}")
-    return list(dict.fromkeys(codes)) or ["EU"]
+        raise InputError(f"jurisdiction: {', '.join(unknown)} unknown; known: {', '.join(sorted(JURISDICTIONS))}, all")
+    return expand_jurisdictions(chosen)
 
 
 def _describe_context(text: str = "", indication: str = "", as_of: str = "",
@@ -231,7 +230,7 @@ async def describe(
     text: Annotated[str, Form(max_length=TEXT_LIMIT)] = "",
     indication: Annotated[str, Form(max_length=2000)] = "",
     as_of: Annotated[str, Form(max_length=10)] = "",
-    jurisdiction: Annotated[list[str], Form(max_length=5)] = [],  # noqa: B006 - FastAPI form list default
+    jurisdiction: Annotated[list[str], Form(max_length=16)] = [],  # noqa: B006 - FastAPI form list default
 ) -> HTMLResponse:
     codes = _jurisdictions(jurisdiction)
     context = _describe_context(text, indication, as_of, codes)
@@ -523,7 +522,7 @@ def assessment_create(
     text: Annotated[str, Form(max_length=TEXT_LIMIT)] = "",
     indication: Annotated[str, Form(max_length=2000)] = "",
     as_of: Annotated[str, Form(max_length=10)] = "",
-    jurisdiction: Annotated[list[str], Form(max_length=5)] = [],  # noqa: B006 - FastAPI form list default
+    jurisdiction: Annotated[list[str], Form(max_length=16)] = [],  # noqa: B006 - FastAPI form list default
 ) -> Response:
     record = assessments.create(
         engine,
