@@ -1,7 +1,8 @@
 """Jurisdictions: one module per rule set, registered here by code."""
 
 from atmpnav.law.base import RuleSet
+from atmpnav.law.ca import CA
 from atmpnav.law.eu import EU
 from atmpnav.law.us import US
 
-JURISDICTIONS: dict[str, RuleSet] = {"EU": EU, "US": US}
+JURISDICTIONS: dict[str, RuleSet] = {"EU": EU, "US": US, "CA": CA}

@@ -160,6 +160,8 @@ class RuleSet:
     rules: dict[str, list[Rule]] = field(default_factory=dict)
     # Outcomes inside this jurisdiction's advanced-therapy regime (contract-part2.md §1, ``advanced``).
     advanced_outcomes: frozenset[str] = frozenset()
+    sources: tuple[str, ...] = ()  # the legal and guidance texts the rules were written from
+    sources_as_of: str = ""  # how current those sources are, in words
     _in_force_cache: dict[tuple[str, date], Rule] = field(default_factory=dict, repr=False)
 
     def add(self, rule: Rule) -> Rule:
