@@ -38,6 +38,8 @@ def test_case(path: Path) -> None:
         assert verdict.regime in regimes, detail + reasoning
     if "combined" in expect:
         assert verdict.combined == expect["combined"], detail + reasoning
+    if "advanced" in expect:
+        assert verdict.advanced == expect["advanced"], detail + f"advanced={verdict.advanced}\n" + reasoning
     for needle in expect.get("notes_contain", []):
         assert any(needle in note for note in verdict.notes), detail + f"no note mentions {needle}"
     missing_rules = [r for r in expect.get("rules", []) if r not in verdict.rules_fired]

@@ -418,13 +418,6 @@ def _decide(c: Inquiry) -> Decision:
         return Decision("drug", "new_drug_submission")
     if cells.present is None:
         c.need("cells_or_tissues.present")
-    if not c.ask("CA-C1"):
-        if c.fact("cells_or_tissues.source") == CellSource.xenogeneic:
-            if c.ask("CA-M1"):
-                return Decision("medical device", "medical_device_licence")
-            return _biologic(c)
-        c.ask("CA-B1")
-        return _biologic(c, advanced=False)
     if c.fact("cells_or_tissues.blood_component") or c.fact("cells_or_tissues.tissue_origin") in {
         TissueOrigin.heart_valve, TissueOrigin.dura_mater
     }:
@@ -432,6 +425,13 @@ def _decide(c: Inquiry) -> Decision:
             return Decision("other", "blood_regulations")
         c.ask("CA-M1")
         return Decision("medical device", "medical_device_licence")
+    if not c.ask("CA-C1"):
+        if c.fact("cells_or_tissues.source") == CellSource.xenogeneic:
+            if c.ask("CA-M1"):
+                return Decision("medical device", "medical_device_licence")
+            return _biologic(c)
+        c.ask("CA-B1")
+        return _biologic(c, advanced=False)
     if c.ask("CA-M1"):
         return Decision("medical device", "medical_device_licence")
     if not c.ask("CA-C4"):
