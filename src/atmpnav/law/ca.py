@@ -244,10 +244,11 @@ def allogeneic(c: Inquiry) -> Answer:
                       ("cells_or_tissues.transplant_into_another_person",))
     source = c.fact("cells_or_tissues.source")
     if source == CellSource.allogeneic:
-        return Answer(True, "A donor's cells for another person (allogeneic).", ("cells_or_tissues.source",))
+        return Answer(True, "A donor's cells for another person (allogeneic).",
+                      ("cells_or_tissues.source", "cells_or_tissues.transplant_into_another_person"))
     if source == CellSource.autologous:
         return Answer(False, "The patient's own cells: autologous use is outside the Regulations.",
-                      ("cells_or_tissues.source",))
+                      ("cells_or_tissues.source", "cells_or_tissues.transplant_into_another_person"))
     return Answer(None, "With cells of both the patient and a donor, whether the CTO Regulations' allogeneic "
                   "transplantation applies is not known.", ("cells_or_tissues.source",),
                   missing=("cells_or_tissues.transplant_into_another_person",))

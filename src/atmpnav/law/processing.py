@@ -20,29 +20,30 @@ def minimal_manipulation(c: Inquiry, override: str) -> Answer:
                       "manipulated.", (override,))
     steps = c.fact("cells_or_tissues.manipulations")
     if steps is None:
-        return Answer(None, "The processing steps are not known.", ("cells_or_tissues.manipulations",),
+        return Answer(None, "The processing steps are not known.", ("cells_or_tissues.manipulations", override),
                       missing=("cells_or_tissues.manipulations",))
     beyond = [m.value for m in steps if m in SUBSTANTIAL_MANIPULATIONS]
     if beyond:
         return Answer(False, f"{', '.join(beyond)}: more than minimal manipulation.",
-                      ("cells_or_tissues.manipulations",))
+                      ("cells_or_tissues.manipulations", override))
     open_steps = [m.value for m in steps if m not in ANNEX_I_MANIPULATIONS]
     if open_steps:
         return Answer(None, f"Whether {', '.join(open_steps)} is more than minimal manipulation is judged case "
                       "by case.", ("cells_or_tissues.manipulations", override), missing=(override,))
     described = ", ".join(m.value for m in steps) or "no processing"
-    return Answer(True, f"Only minimal processing ({described}).", ("cells_or_tissues.manipulations",))
+    return Answer(True, f"Only minimal processing ({described}).", ("cells_or_tissues.manipulations", override))
 
 
 def homologous_use(c: Inquiry, override: str) -> Answer:
     """Whether the cells do the same basic function in the recipient; ``override`` is the jurisdiction's fact."""
-    value, path = c.fact(override), override
+    value, paths = c.fact(override), (override,)
     if value is None:
-        value, path = c.fact("cells_or_tissues.same_essential_function"), "cells_or_tissues.same_essential_function"
+        value = c.fact("cells_or_tissues.same_essential_function")
+        paths = (override, "cells_or_tissues.same_essential_function")
     if value is None:
-        return Answer(None, "Whether the use is homologous is not known.", (override,), missing=(override,))
+        return Answer(None, "Whether the use is homologous is not known.", paths, missing=(override,))
     return Answer(value, "The same basic function as in the donor: homologous use." if value else
-                  "A different function from the one in the donor: non-homologous use.", (path,))
+                  "A different function from the one in the donor: non-homologous use.", paths)
 
 
 def state_uncertain(c: Inquiry) -> None:

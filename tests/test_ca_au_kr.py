@@ -1,0 +1,148 @@
+"""Canada, Australia, South Korea: consequences, dated rule versions, jurisdiction-only questions, sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from atmpnav.assess import AssessmentInput, evaluate
+from atmpnav.engine import classify_one
+from atmpnav.errors import InputError
+from atmpnav.facts import parse_facts
+from atmpnav.law import JURISDICTIONS
+from atmpnav.questions import QUESTIONS, questions_for
+
+CASES = Path(__file__).parent / "cases"
+CODES = ("CA", "AU", "KR")
+
+
+def _case(code: str, stem: str) -> dict[str, Any]:
+    return yaml.safe_load((CASES / code.lower() / f"{stem}.yaml").read_text(encoding="utf-8"))
+
+
+def _verdict(code: str, stem: str, as_of: str | None = None):  # noqa: ANN202
+    case = _case(code, stem)
+    day = as_of or case["expect"].get("as_of", "2026-11-25")
+    return evaluate(AssessmentInput.of_facts(parse_facts(case["facts"])), (code,), day).verdicts[code]
+
+
+def _texts(verdict) -> str:  # noqa: ANN001
+    return "\n".join(f"{c.topic}: {c.text} [{c.basis}]" for c in verdict.consequences)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_case_has_consequences_each_with_a_legal_basis(code: str) -> None:
+    for path in sorted((CASES / code.lower()).glob("*.yaml")):
+        verdict = _verdict(code, path.stem)
+        assert verdict.consequences, path.stem
+        assert all(c.basis.strip() and c.text.strip() for c in verdict.consequences), path.stem
+
+
+def test_canada_drug_route_and_atp_pathway_for_a_car_t() -> None:
+    text = _texts(_verdict("CA", "ca-01"))
+    for needle in ("Part C, Division 5", "C.08.002", "NOC/c", "Schedule G", "ss. 21.9-21.96", "Division 4"):
+        assert needle in text
+
+
+def test_canada_cto_registration_and_clinical_trial_exclusion() -> None:
+    text = _texts(_verdict("CA", "ca-05"))
+    assert "s. 3(2)" in text and "CSA Z900.1" in text and "s. 3(1)(f)" in text
+    assert "NDS" not in text
+
+
+def test_canada_vaccine_is_schedule_d_but_not_advanced_and_has_no_atp_item() -> None:
+    verdict = _verdict("CA", "ca-14")
+    assert verdict.outcome == "biologic drug (Schedule D)" and verdict.advanced is False
+    assert "Schedule G" not in _texts(verdict)
+
+
+def test_australia_class_route_and_gmo_licence() -> None:
+    text = _texts(_verdict("AU", "au-01"))
+    assert "Class 4" in text and "Part 3-2A" in text and "Gene Technology Act 2000" in text
+
+
+def test_australia_excluded_hospital_car_t_keeps_the_gmo_licence_and_the_conditions() -> None:
+    verdict = _verdict("AU", "au-04")
+    text = _texts(verdict)
+    assert verdict.outcome == "excluded (autologous)"
+    assert "not advertised to consumers" in text and "Gene Technology Act 2000" in text
+
+
+def test_australia_exempt_tier_keeps_adverse_event_reporting() -> None:
+    text = _texts(_verdict("AU", "au-06"))
+    assert "adverse event" in text and "Sch 5 and Sch 7" in text
+    assert "Gene Technology" not in text
+
+
+def test_korea_obligations_and_the_treatment_system_from_2025() -> None:
+    now = _texts(_verdict("KR", "kr-01"))
+    for needle in ("MFDS product approval", "Art 32", "Arts 34-36", "Act No. 20331"):
+        assert needle in now
+    before = _texts(_verdict("KR", "kr-01", as_of="2024-06-01"))
+    assert "Act No. 20331" not in before and "Art 32" in before
+
+
+def test_korea_not_advanced_products_name_their_own_law() -> None:
+    assert "Human Tissue Act" in _texts(_verdict("KR", "kr-07"))
+    assert "Internal Organs Transplant Act" in _texts(_verdict("KR", "kr-08"))
+
+
+def test_korea_before_the_act_is_a_clear_input_error() -> None:
+    facts = parse_facts(_case("KR", "kr-01")["facts"])
+    with pytest.raises(InputError, match="2020-08-28"):
+        classify_one(facts, "KR", "2019-01-01")
+
+
+def test_australia_before_the_hospital_exclusion_says_it_is_not_encoded() -> None:
+    facts = parse_facts(_case("AU", "au-05")["facts"])
+    verdict = classify_one(facts, "AU", "2017-01-01")
+    assert verdict.outcome == "biological class 4"
+    assert any("4(q)" in note for note in verdict.notes)
+    assert "AU-X1" not in verdict.rules_fired
+
+
+def test_canada_rule_versions_follow_the_date() -> None:
+    facts = parse_facts(_case("CA", "ca-05")["facts"])
+    bases = {day: {s.rule: s.basis for s in classify_one(facts, "CA", day).steps}["CA-C2"]
+             for day in ("2015-01-01", "2022-06-01", "2026-11-25")}
+    assert "before 2020-02-04" in bases["2015-01-01"]
+    assert bases["2022-06-01"].endswith("s. 3(1)")
+    assert "2024-11-27" in bases["2026-11-25"]
+
+
+def test_jurisdiction_questions_are_offered_only_for_their_jurisdictions() -> None:
+    marked = {f: q for f, q in QUESTIONS.items() if q.jurisdictions}
+    assert {"cells_or_tissues.transplant_into_another_person", "cells_or_tissues.made_in_hospital_au",
+            "cells_or_tissues.minimally_manipulated_kr"} <= set(marked)
+    eu_only = questions_for(["EU", "US"])
+    assert not set(marked) & set(eu_only)
+    for code in CODES:
+        mine = {f for f, q in marked.items() if code in q.jurisdictions}
+        assert mine and mine <= set(questions_for([code.lower()]))
+        assert not {f for f in marked if code not in marked[f].jurisdictions} & set(questions_for([code]))
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_jurisdiction_question_is_read_by_its_rules(code: str) -> None:
+    """A question marked for a jurisdiction names a fact its rules read in some case (or ask for)."""
+    read: set[str] = set()
+    for path in (CASES / code.lower()).glob("*.yaml"):
+        case = yaml.safe_load(path.read_text(encoding="utf-8"))
+        verdict = classify_one(parse_facts(case["facts"]), code, case["expect"].get("as_of", "2026-11-25"))
+        read |= {f for step in verdict.steps for f in step.facts} | {m.fact for m in verdict.missing}
+    marked = {f for f, q in QUESTIONS.items() if code in q.jurisdictions}
+    assert marked <= read, sorted(marked - read)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_rule_sets_state_their_sources_and_vocabulary(code: str) -> None:
+    rules = JURISDICTIONS[code]
+    assert rules.sources and rules.sources_as_of
+    assert rules.advanced_outcomes
+    for rule in rules.all_rules():
+        assert rule.id.startswith(f"{code}-") and rule.citation and rule.question.endswith("?")
+        if rule.confidence == "U":
+            assert rule.reading, f"{rule.id} is uncertain but does not say why"
