@@ -14,6 +14,7 @@ from atmpnav.errors import InputError
 from atmpnav.facts import parse_facts
 from atmpnav.law import JURISDICTIONS
 from atmpnav.questions import QUESTIONS, questions_for
+from atmpnav.verdict import Verdict
 
 CASES = Path(__file__).parent / "cases"
 CODES = ("CA", "AU", "KR")
@@ -23,13 +24,13 @@ def _case(code: str, stem: str) -> dict[str, Any]:
     return yaml.safe_load((CASES / code.lower() / f"{stem}.yaml").read_text(encoding="utf-8"))
 
 
-def _verdict(code: str, stem: str, as_of: str | None = None):  # noqa: ANN202
+def _verdict(code: str, stem: str, as_of: str | None = None) -> Verdict:
     case = _case(code, stem)
     day = as_of or case["expect"].get("as_of", "2026-11-25")
     return evaluate(AssessmentInput.of_facts(parse_facts(case["facts"])), (code,), day).verdicts[code]
 
 
-def _texts(verdict) -> str:  # noqa: ANN001
+def _texts(verdict: Verdict) -> str:
     return "\n".join(f"{c.topic}: {c.text} [{c.basis}]" for c in verdict.consequences)
 
 
