@@ -432,7 +432,7 @@ AU.add(Rule("AU-C1", "Class 1 biological", "Is the biological one of the very-lo
 AU.add(Rule("AU-P1", "ARTG inclusion of a biological", "Is the biological included in the ARTG after evaluation?",
             f"{ACT}, Part 3-2A", "K", None, valid_from=BIOLOGICALS))
 AU.add(Rule("AU-P2", "Decision procedure (Australia)", "In which order are the Australian questions asked?",
-            "domain-part2.md §B.5 (derived from Therapeutic Goods Act 1989 s 32A and the autologous HCT guidance)",
+            f"{ACT}, ss 7AA and 32A; {REGS}, Sch 16; TGA guidance on autologous HCT products (order of questions)",
             "K", None, valid_from=BIOLOGICALS))
 
 

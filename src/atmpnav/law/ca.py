@@ -373,7 +373,7 @@ CA.add(Rule("CA-P3", "Notice of compliance with conditions", "Can the drug be au
 CA.add(Rule("CA-P4", "Lot release of biologic drugs", "Are lots released under Health Canada's lot release "
             "programme?", f"{FDR}, Part C, Division 4", "K", None))
 CA.add(Rule("CA-P5", "Decision procedure (Canada)", "In which order are the Canadian questions asked?",
-            "domain-part2.md §B.4 (derived from SOR/2007-118, ss. 2-3; Food and Drugs Act, s. 2)", "K", None))
+            f"{CTO}, ss. 2-3; {FDA}, s. 2 and Schedule D (the order of the questions)", "K", None))
 
 
 def _biologic(c: Inquiry, advanced: bool = True) -> Decision:

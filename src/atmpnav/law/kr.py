@@ -247,7 +247,7 @@ KR.add(Rule("KR-7", "Expedited review and conditional approval", "Can MFDS revie
             reading="[U] MFDS has expedited review and conditional approval for advanced biological products; the "
             "article numbers were not read."))
 KR.add(Rule("KR-8", "Decision procedure (South Korea)", "In which order are the Korean questions asked?",
-            "domain-part2.md §B.6 (derived from the Act, Art 2, and the Decree, Art 2)", "K", None,
+            f"{ACT}, Art 2; {DECREE}, Art 2 (the order of the questions)", "K", None,
             valid_from=ACT_IN_FORCE))
 
 _OUTCOME = {"cell": CELL, "gene": GENE, "tissue engineering": TISSUE, "convergence": COMBINATION}
