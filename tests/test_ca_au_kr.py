@@ -147,3 +147,19 @@ def test_rule_sets_state_their_sources_and_vocabulary(code: str) -> None:
         assert rule.id.startswith(f"{code}-") and rule.citation and rule.question.endswith("?")
         if rule.confidence == "U":
             assert rule.reading, f"{rule.id} is uncertain but does not say why"
+
+
+@pytest.mark.parametrize(("code", "stem", "path", "fact"), [
+    ("KR", "kr-01", "nucleic_acid.effect_from_sequence", "nucleic_acid.effect_from_sequence"),
+    ("AU", "au-09", "cells_or_tissues.manipulations", "cells_or_tissues.manipulations"),
+    ("AU", "au-09", "cells_or_tissues.same_essential_function", "cells_or_tissues.same_essential_function"),
+    ("CA", "ca-05", "cells_or_tissues.blood_component", "cells_or_tissues.blood_component"),
+    ("KR", "kr-06", "cells_or_tissues.blood_component", "cells_or_tissues.blood_component"),
+])
+def test_an_unknown_deciding_fact_is_asked_never_guessed(code: str, stem: str, path: str, fact: str) -> None:
+    data = _case(code, stem)["facts"]
+    block, name = path.split(".")
+    data[block].pop(name)
+    verdict = classify_one(parse_facts(data), code, "2026-11-25")
+    assert verdict.outcome == "undetermined"
+    assert fact in [m.fact for m in verdict.missing]

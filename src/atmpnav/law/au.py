@@ -87,16 +87,22 @@ def _fresh(c: Inquiry) -> bool:
     return not {Manipulation.freezing, Manipulation.cryopreservation, Manipulation.vitrification} & set(steps)
 
 
-def _haematopoietic(c: Inquiry) -> bool:
+def _haematopoietic(c: Inquiry) -> bool | None:
     """Haematopoietic progenitor cells used for haematopoietic reconstitution, not expanded or modified.
 
     Read narrowly: ex vivo expanded or genetically modified HPC products are taken to be biologicals.
+    None when a deciding fact (the steps, the function) is not known.
     """
-    steps = c.fact("cells_or_tissues.manipulations") or []
     blood_forming = {TissueOrigin.bone_marrow, TissueOrigin.peripheral_blood, TissueOrigin.cord_blood}
-    return (c.fact("cells_or_tissues.tissue_origin") in blood_forming
-            and c.fact("cells_or_tissues.same_essential_function") is True
-            and not SUBSTANTIAL_MANIPULATIONS & set(steps) and not _genetically_modified(c))
+    if c.fact("cells_or_tissues.tissue_origin") not in blood_forming or _genetically_modified(c):
+        return False
+    steps = c.fact("cells_or_tissues.manipulations")
+    if steps is not None and SUBSTANTIAL_MANIPULATIONS & set(steps):
+        return False
+    function = c.fact("cells_or_tissues.same_essential_function")
+    if steps is None or function is None:
+        return None
+    return function
 
 
 def _genetically_modified(c: Inquiry) -> bool:
@@ -162,9 +168,19 @@ def _not_biological(c: Inquiry) -> Answer:
     paths = ("cells_or_tissues.blood_component", "cells_or_tissues.tissue_origin", "vaccine_against_infectious_disease",
              "nucleic_acid.origin", "biological_active_substance")
     if _has_cells(c):
-        if c.fact("cells_or_tissues.blood_component"):
+        blood = c.fact("cells_or_tissues.blood_component")
+        steps = c.fact("cells_or_tissues.manipulations") or []
+        if blood is None and not SUBSTANTIAL_MANIPULATIONS & set(steps):
+            return Answer(None, "Whether it is blood or a blood component is not known.", paths,
+                          missing=("cells_or_tissues.blood_component",))
+        if blood:
             return Answer(True, "Blood and blood components are specified not to be biologicals.", paths)
-        if _haematopoietic(c):
+        hpc = _haematopoietic(c)
+        if hpc is None:
+            return Answer(None, "Whether these are haematopoietic progenitor cells for haematopoietic "
+                          "reconstitution is not known.", paths,
+                          missing=("cells_or_tissues.manipulations", "cells_or_tissues.same_essential_function"))
+        if hpc:
             return Answer(True, "Haematopoietic progenitor cells used for haematopoietic reconstitution are "
                           "specified not to be biologicals.", paths)
         return Answer(False, "None of the specified things (HPC, blood, biological medicines) applies.", paths)
@@ -502,6 +518,8 @@ def _decide(c: Inquiry) -> Decision:
         tier = _autologous_tiers(c)
         if tier:
             return tier
+    if c.fact("cells_or_tissues.manipulations") is None:
+        c.need("cells_or_tissues.manipulations")
     if _haematopoietic(c) and _fresh(c) and in_force(c, "AU-X3"):
         c.ask("AU-X3")
         return Decision(OTHER, "excluded_goods")

@@ -190,7 +190,11 @@ def _exclusions(c: Inquiry) -> Answer:
     paths = ["special_category", "cells_or_tissues.blood_component", "cells_or_tissues.tissue_origin",
              "cells_or_tissues.systemic_metabolic_ca", "cells_or_tissues.systemic_effect"]
     origin = c.fact("cells_or_tissues.tissue_origin")
-    if c.fact("cells_or_tissues.blood_component"):
+    blood = c.fact("cells_or_tissues.blood_component")
+    if blood is None:
+        return Answer(None, "Whether it is blood or a blood component is not known.", tuple(paths),
+                      missing=("cells_or_tissues.blood_component",))
+    if blood:
         return Answer("(h) blood", "Blood components, blood products and whole blood are outside the Regulations "
                       "(except cord and peripheral blood for lymphohematopoietic cell transplantation).", tuple(paths))
     if origin in {TissueOrigin.heart_valve, TissueOrigin.dura_mater}:

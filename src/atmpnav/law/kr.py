@@ -190,7 +190,12 @@ def _gene_transfer(c: Inquiry) -> Answer:
 def kind(c: Inquiry) -> Answer:
     paths = ("nucleic_acid.present", "device.present", "device.integral", "device.own_medical_purpose",
              "claimed_purpose")
-    gene = c.fact("nucleic_acid.present") is True and _gene_transfer(c).value is True
+    gene = False
+    if c.fact("nucleic_acid.present") is True:
+        transfer = _gene_transfer(c)
+        if transfer.value is None:
+            return Answer(None, transfer.because, paths + transfer.facts, missing=transfer.missing)
+        gene = transfer.value
     device = c.fact("device.present") is True and c.fact("device.integral") is not False
     if device and c.fact("device.own_medical_purpose") is None:
         return Answer(None, "Whether the device part is a medical device in its own right is not known.", paths,
@@ -289,6 +294,8 @@ def _decide(c: Inquiry) -> Decision:
             return Decision(NOT_ABP, "human_tissue_act")
         return Decision(NOT_ABP, "pharmaceutical_affairs_act")
     if not c.ask("KR-1"):
+        if c.fact("cells_or_tissues.blood_component") is None:
+            c.need("cells_or_tissues.blood_component")
         return Decision(NOT_ABP, "medical_practice")
     return _advanced(c, str(c.ask("KR-3")))
 
