@@ -163,3 +163,40 @@ def test_an_unknown_deciding_fact_is_asked_never_guessed(code: str, stem: str, p
     verdict = classify_one(parse_facts(data), code, "2026-11-25")
     assert verdict.outcome == "undetermined"
     assert fact in [m.fact for m in verdict.missing]
+
+
+def _interview(jurisdictions: tuple[str, ...]) -> list[str]:
+    """Run the questionnaire with Holoclar's facts as the answers; return the facts asked, in order."""
+    from datetime import date
+
+    from atmpnav.facts import get_fact
+    from atmpnav.questionnaire import Session
+
+    holoclar = parse_facts(_case("AU", "au-03")["facts"])
+    session = Session(as_of=date(2026, 11, 25), jurisdictions=jurisdictions)
+    asked: list[str] = []
+    while (question := session.next_question()) is not None and len(asked) < 60:
+        asked.append(question.fact)
+        value = get_fact(holoclar, question.fact)
+        if question.fact.endswith(".present") and value is None:
+            value = False
+        session.answer(question.fact, getattr(value, "value", value) if not isinstance(value, list)
+                       else [getattr(v, "value", v) for v in value])
+    return asked
+
+
+def test_the_questionnaire_asks_a_jurisdictions_questions_only_when_it_is_selected() -> None:
+    marked = {f for f, q in QUESTIONS.items() if q.jurisdictions}
+    assert not set(_interview(("EU",))) & marked
+    asked = _interview(("EU", "AU"))
+    assert "cells_or_tissues.treating_practitioner_au" in asked
+    assert not {f for f in asked if f in marked and "AU" not in QUESTIONS[f].jurisdictions}
+
+
+@pytest.mark.parametrize("code", CODES)
+@pytest.mark.parametrize("fact", ["product_role", "for_human_administration"])
+def test_the_scope_gate_asks_rather_than_assumes(code: str, fact: str) -> None:
+    data = _case(code, f"{code.lower()}-01")["facts"]
+    data.pop(fact)
+    verdict = classify_one(parse_facts(data), code, "2026-11-25")
+    assert verdict.outcome == "undetermined" and verdict.missing[0].fact == fact

@@ -74,11 +74,17 @@ def classify(
 def ask(
     save: Annotated[Path | None, typer.Option("--save", help="Save the answers as a facts file (YAML).")] = None,
     as_of: AsOf = None,
+    jurisdiction: Annotated[
+        list[str] | None, typer.Option("--jurisdiction", "-j", help="Jurisdiction(s) whose questions are asked "
+                                       "(default: EU).")
+    ] = None,
 ) -> None:
     """Answer plain questions, one at a time, until the rules can decide; type 'back' to change an answer."""
+    from atmpnav.engine import ruleset
     from atmpnav.questionnaire import run_terminal
 
-    run_terminal(save=save, as_of=as_of)
+    codes = tuple(ruleset(j).jurisdiction for j in jurisdiction or ["EU"])
+    run_terminal(save=save, as_of=as_of, jurisdictions=codes)
 
 
 @app.command()

@@ -10,7 +10,7 @@ from typing import Any
 from atmpnav.assess import AssessmentInput, evaluate
 from atmpnav.engine import parse_date
 from atmpnav.facts import ProductFacts, with_fact
-from atmpnav.questions import QUESTIONS, Question, coerce_answer
+from atmpnav.questions import QUESTIONS, Question, coerce_answer, questions_for
 from atmpnav.verdict import Verdict
 
 
@@ -26,6 +26,8 @@ class Session:
 
     as_of: date
     answers: list[tuple[str, Any]] = field(default_factory=list)
+    # The rule sets whose open questions are asked (a jurisdiction's own questions only when it is selected).
+    jurisdictions: tuple[str, ...] = ("EU",)
 
     def facts(self) -> ProductFacts:
         facts = initial_facts()
@@ -33,14 +35,20 @@ class Session:
             facts = with_fact(facts, path, value)
         return facts
 
+    def verdicts(self) -> dict[str, Verdict]:
+        codes = tuple(j.upper() for j in self.jurisdictions) or ("EU",)
+        return evaluate(AssessmentInput.of_facts(self.facts()), codes, self.as_of).verdicts
+
     def verdict(self) -> Verdict:
-        return evaluate(AssessmentInput.of_facts(self.facts()), ("EU",), self.as_of).verdicts["EU"]
+        """The verdict of the first selected jurisdiction (EU by default)."""
+        return next(iter(self.verdicts().values()))
 
     def next_question(self) -> Question | None:
-        verdict = self.verdict()
-        for missing in verdict.missing:
-            if missing.fact in QUESTIONS:
-                return QUESTIONS[missing.fact]
+        offered = questions_for(self.jurisdictions) if self.jurisdictions != ("EU",) else QUESTIONS
+        for verdict in self.verdicts().values():
+            for missing in verdict.missing:
+                if missing.fact in offered:
+                    return offered[missing.fact]
         return None
 
     def answer(self, path: str, value: Any) -> None:
@@ -64,13 +72,14 @@ def facts_to_yaml(facts: ProductFacts) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
-def run_terminal(save: Path | None = None, as_of: str | None = None) -> Verdict:
-    """Ask in the terminal until the rules decide; print the verdict; optionally save the facts."""
+def run_terminal(save: Path | None = None, as_of: str | None = None,
+                 jurisdictions: tuple[str, ...] = ("EU",)) -> Verdict:
+    """Ask in the terminal until the rules decide; print the verdict(s); optionally save the facts."""
     import typer
 
     from atmpnav.views.text import render_verdict
 
-    session = Session(as_of=parse_date(as_of))
+    session = Session(as_of=parse_date(as_of), jurisdictions=jurisdictions)
     typer.echo("Answer each question; 'back' changes the previous answer, 'quit' stops. "
                "Options can be typed or chosen by number.\n")
     while True:
@@ -102,8 +111,10 @@ def run_terminal(save: Path | None = None, as_of: str | None = None) -> Verdict:
             typer.echo(f"  {err}\n")
             continue
         typer.echo("")
-    verdict = session.verdict()
-    typer.echo(render_verdict(verdict))
+    verdicts = session.verdicts()
+    for verdict in verdicts.values():
+        typer.echo(render_verdict(verdict))
+    verdict = next(iter(verdicts.values()))
     if save is not None:
         save.write_text(facts_to_yaml(session.facts()), encoding="utf-8")
         typer.echo(f"\nSaved the answers to {save}")

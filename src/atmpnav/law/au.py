@@ -79,6 +79,12 @@ def therapeutic_good(c: Inquiry) -> Answer:
         return Answer(False, "A starting material is controlled within the finished product's registration.", paths)
     if c.fact("for_human_administration") is False:
         return Answer(False, "Used only outside the body: not itself a therapeutic good for a patient.", paths)
+    if c.fact("product_role") is None:
+        return Answer(None, "Whether this is the finished product or a starting material is not known.", paths,
+                      missing=("product_role",))
+    if c.fact("for_human_administration") is None:
+        return Answer(None, "Whether the product is given to patients is not known.", paths,
+                      missing=("for_human_administration",))
     return Answer(True, "A therapeutic good for use in people.", paths)
 
 

@@ -74,6 +74,12 @@ def for_humans(c: Inquiry) -> Answer:
                       "not classified on its own.", paths)
     if c.fact("for_human_administration") is False:
         return Answer(False, "Used only outside the body: not itself a drug administered to people.", paths)
+    if c.fact("product_role") is None:
+        return Answer(None, "Whether this is the finished product or a starting material is not known.", paths,
+                      missing=("product_role",))
+    if c.fact("for_human_administration") is None:
+        return Answer(None, "Whether the product is given to patients is not known.", paths,
+                      missing=("for_human_administration",))
     return Answer(True, "A product for use in people.", paths)
 
 
