@@ -90,7 +90,8 @@ _NOT_ATMP_ROUTES = {
                                      "EudraLex Vol 4 Part IV §2.3.1, ch.7"),
     "cosmetic": ("Cosmetics rules; products with human cells can never be cosmetics.",
                  "Regulation (EC) No 1223/2009, Annex II"),
-    "other": ("Another or a national regime applies; check national rules.", "Directive 2001/83/EC, Art 1(2) (not a medicinal product); national law"),
+    "other": ("Another or a national regime applies; check national rules.",
+              "Directive 2001/83/EC, Art 1(2) (not a medicinal product); national law"),
 }
 
 

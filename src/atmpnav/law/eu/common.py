@@ -59,7 +59,7 @@ def acts_by_pim(c: Inquiry) -> bool | None:
     if c.fact("cells_or_tissues.present") and c.fact("cells_or_tissues.viability") in {Viability.viable,
                                                                                       Viability.mixed}:
         return True
-    mode = c.fact("cells_or_tissues.mode_of_action") if c.fact("cells_or_tissues.present") else None
+    mode = c.fact("cells_or_tissues.mode_of_action") if c.fact("cells_or_tissues.present") is not False else None
     if mode is not None:
         return mode == ModeOfAction.pharmacological_immunological_metabolic
     if c.fact("nucleic_acid.present"):

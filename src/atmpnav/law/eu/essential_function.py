@@ -107,8 +107,8 @@ def derive_same_function(c: Inquiry) -> Derivation:
                           ("cells_or_tissues.same_essential_function",))
     same_actions, wording = donor
     if action is None:
-        return Derivation(None, f"in the donor these cells' job is {wording}; what they are to do in the patient is not "
-                          "known", facts, missing=("cells_or_tissues.intended_action",))
+        return Derivation(None, f"in the donor these cells' job is {wording}; what they are to do in the patient is "
+                          "not known", facts, missing=("cells_or_tissues.intended_action",))
     if action in same_actions:
         return Derivation(True, f"in the donor these cells' job is {wording}, and in the patient they are for "
                           f"{_ACTION[action]}", facts)

@@ -72,7 +72,8 @@ def derive_substantial(c: Inquiry) -> Derivation:
                           missing=("cells_or_tissues.manipulations",))
     substantial = _steps(c, SUBSTANTIAL_MANIPULATIONS)
     if substantial:
-        return Derivation(True, f"{', '.join(substantial)} {'changes' if len(substantial) == 1 else 'change'} the cells' "
+        verb = "changes" if len(substantial) == 1 else "change"
+        return Derivation(True, f"{', '.join(substantial)} {verb} the cells' "
                           "biological characteristics", facts,
                           support="CAT Reflection paper Rev.1, §2.2.3")
     case_by_case = _steps(c, CASE_BY_CASE_MANIPULATIONS)

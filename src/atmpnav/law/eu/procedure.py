@@ -180,7 +180,8 @@ def _substantial(c: Inquiry) -> bool | None:
 
 def _same_surgery(c: Inquiry) -> bool:
     """An autologous graft within the same surgical procedure (EU-X16), recorded when it applies."""
-    if c.fact("cells_or_tissues.source") == CellSource.autologous and c.fact("cells_or_tissues.same_surgical_procedure"):
+    autologous = c.fact("cells_or_tissues.source") == CellSource.autologous
+    if autologous and c.fact("cells_or_tissues.same_surgical_procedure"):
         c.ask("EU-X16")
         return True
     return False

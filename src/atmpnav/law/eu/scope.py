@@ -55,9 +55,19 @@ def medicinal_product_gate(c: Inquiry) -> Answer:
             return Answer(False, "No medical claim is presented and the material acts physically, not by "
                           "pharmacological, immunological or metabolic action: not a medicinal product by "
                           "presentation or by function (recital 3).", facts, ambiguities=("A19",))
+        unknown = [path for path, value in (
+            ("nucleic_acid.present", c.fact("nucleic_acid.present") if c.facts.nucleic_acid else False),
+            ("cells_or_tissues.present", c.fact("cells_or_tissues.present") if c.facts.cells_or_tissues else False),
+        ) if value is None]
+        if not unknown and c.fact("cells_or_tissues.present"):
+            unknown = ["cells_or_tissues.mode_of_action"]
+        if not unknown:
+            return Answer(True, "No claim is presented and the product has neither cells nor nucleic acid: it cannot "
+                          "be an ATMP; whether it is a medicinal product by function is for the general rules.",
+                          facts, ambiguities=("A19",))
         return Answer(None, "No claim is presented; whether the product acts by pharmacological, immunological or "
                       "metabolic action (a medicinal product by function) is not known.", facts,
-                      missing=("cells_or_tissues.mode_of_action",), ambiguities=("A19",))
+                      missing=tuple(unknown), ambiguities=("A19",))
     said = {
         ClaimedPurpose.treat_prevent_diagnose: "to treat, prevent or diagnose a disease",
         ClaimedPurpose.regenerate_repair_replace: "to regenerate, repair or replace a human tissue",
