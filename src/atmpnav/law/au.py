@@ -27,7 +27,13 @@ from atmpnav.facts import (
     Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
-from atmpnav.law.processing import homologous_use, in_force, minimal_manipulation, state_uncertain
+from atmpnav.law.processing import (
+    homologous_use,
+    in_force,
+    minimal_manipulation,
+    same_function,
+    state_uncertain,
+)
 
 BIOLOGICALS = date(2011, 5, 31)  # biologicals framework; Things that are not Biologicals Determination registered
 SPECIFIED_THINGS = date(2021, 9, 30)  # Therapeutic Goods (Biologicals—Specified Things) Instrument 2021 commences
@@ -105,7 +111,7 @@ def _haematopoietic(c: Inquiry) -> bool | None:
     steps = c.fact("cells_or_tissues.manipulations")
     if steps is not None and SUBSTANTIAL_MANIPULATIONS & set(steps):
         return False
-    function = c.fact("cells_or_tissues.same_essential_function")
+    function = same_function(c)
     if steps is None or function is None:
         return None
     return function

@@ -24,7 +24,13 @@ from atmpnav.facts import (
     Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
-from atmpnav.law.processing import homologous_use, in_force, minimal_manipulation, state_uncertain
+from atmpnav.law.processing import (
+    homologous_use,
+    in_force,
+    minimal_manipulation,
+    same_function,
+    state_uncertain,
+)
 
 CTO_IN_FORCE = date(2007, 12, 7)  # registered 2007-06-07, in force six months later (s. 79(1))
 S3_REPEAL_J = date(2020, 2, 4)  # s. 3(1)(j) repealed by SOR/2019-192, s. 92
@@ -207,7 +213,7 @@ def _exclusions(c: Inquiry) -> Answer:
         return Answer("(c) heart valve or dura mater", "Heart valves and dura mater are outside the Regulations.",
                       tuple(paths))
     haematopoietic = origin in {TissueOrigin.bone_marrow, TissueOrigin.peripheral_blood, TissueOrigin.cord_blood} \
-        and c.fact("cells_or_tissues.same_essential_function") is True
+        and same_function(c) is True
     if origin == TissueOrigin.pancreatic_islets or haematopoietic:
         return Answer("none", "Islet cells and lymphohematopoietic cells from marrow, peripheral or cord blood stay "
                       "within the Regulations despite their systemic, metabolic action.", tuple(paths))

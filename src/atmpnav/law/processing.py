@@ -36,14 +36,21 @@ def minimal_manipulation(c: Inquiry, override: str) -> Answer:
 
 def homologous_use(c: Inquiry, override: str) -> Answer:
     """Whether the cells do the same basic function in the recipient; ``override`` is the jurisdiction's fact."""
-    value, paths = c.fact(override), (override,)
+    value, paths, derived = c.fact(override), (override,), ""
     if value is None:
         value = c.fact("cells_or_tissues.same_essential_function")
         paths = (override, "cells_or_tissues.same_essential_function")
     if value is None:
+        # From the observable facts (source tissue, cell type, intended action), as the EU rules derive it.
+        from atmpnav.law.eu.essential_function import derive_same_function
+
+        derivation = derive_same_function(c)
+        value, paths = derivation.value, (*paths, *derivation.facts)
+        derived = f"Derived: {derivation.because}. "
+    if value is None:
         return Answer(None, "Whether the use is homologous is not known.", paths, missing=(override,))
-    return Answer(value, "The same basic function as in the donor: homologous use." if value else
-                  "A different function from the one in the donor: non-homologous use.", paths)
+    return Answer(value, derived + ("The same basic function as in the donor: homologous use." if value else
+                  "A different function from the one in the donor: non-homologous use."), paths)
 
 
 def state_uncertain(c: Inquiry) -> None:
@@ -63,3 +70,13 @@ def state_uncertain(c: Inquiry) -> None:
 def in_force(c: Inquiry, rule_id: str) -> bool:
     """Whether some version of ``rule_id`` applies on the inquiry's date (for tiers introduced later)."""
     return any(rule.applies_on(c.as_of) for rule in c.ruleset.rules.get(rule_id, []))
+
+
+def same_function(c: Inquiry) -> bool | None:
+    """The stated ``same_essential_function``, or else the value the observable facts give (None if neither)."""
+    stated = c.fact("cells_or_tissues.same_essential_function")
+    if stated is not None:
+        return stated
+    from atmpnav.law.eu.essential_function import derive_same_function
+
+    return derive_same_function(c).value
