@@ -118,12 +118,15 @@ def test_jurisdiction_questions_are_offered_only_for_their_jurisdictions() -> No
     marked = {f: q for f, q in QUESTIONS.items() if q.jurisdictions}
     assert {"cells_or_tissues.transplant_into_another_person", "cells_or_tissues.made_in_hospital_au",
             "cells_or_tissues.minimally_manipulated_kr"} <= set(marked)
-    eu_only = questions_for(["EU", "US"])
-    assert not set(marked) & set(eu_only)
+    def offered(codes: list[str]) -> set[str]:
+        return {q.fact for q in questions_for(codes)}
+
+    ours = {f for f, q in marked.items() if set(q.jurisdictions) & set(CODES)}
+    assert not ours & offered(["EU", "US"])
     for code in CODES:
         mine = {f for f, q in marked.items() if code in q.jurisdictions}
-        assert mine and mine <= set(questions_for([code.lower()]))
-        assert not {f for f in marked if code not in marked[f].jurisdictions} & set(questions_for([code]))
+        assert mine and mine <= offered([code.lower()])
+        assert not {f for f in marked if code not in marked[f].jurisdictions} & offered([code])
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -154,7 +157,6 @@ def test_rule_sets_state_their_sources_and_vocabulary(code: str) -> None:
     ("AU", "au-09", "cells_or_tissues.manipulations", "cells_or_tissues.manipulations"),
     ("AU", "au-09", "cells_or_tissues.same_essential_function", "cells_or_tissues.same_essential_function"),
     ("CA", "ca-05", "cells_or_tissues.blood_component", "cells_or_tissues.blood_component"),
-    ("KR", "kr-06", "cells_or_tissues.blood_component", "cells_or_tissues.blood_component"),
 ])
 def test_an_unknown_deciding_fact_is_asked_never_guessed(code: str, stem: str, path: str, fact: str) -> None:
     data = _case(code, stem)["facts"]
@@ -200,3 +202,19 @@ def test_the_scope_gate_asks_rather_than_assumes(code: str, fact: str) -> None:
     data.pop(fact)
     verdict = classify_one(parse_facts(data), code, "2026-11-25")
     assert verdict.outcome == "undetermined" and verdict.missing[0].fact == fact
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_cases_state_the_advanced_flag_and_it_holds(code: str) -> None:
+    for path in sorted((CASES / code.lower()).glob("*.yaml")):
+        case = yaml.safe_load(path.read_text(encoding="utf-8"))
+        expect = case["expect"]
+        verdict = classify_one(parse_facts(case["facts"]), code, expect.get("as_of", "2026-11-25"))
+        if "advanced" in expect:
+            assert verdict.advanced is expect["advanced"], path.stem
+        by_outcome = verdict.outcome in JURISDICTIONS[code].advanced_outcomes
+        # The contract's vocabularies cannot tell these apart, so the rules set the flag themselves: a Canadian
+        # Schedule D vaccine or protein is not an advanced therapy; an Australian gene therapy medicine is.
+        exception = (code, verdict.outcome) in {("CA", "biologic drug (Schedule D)"),
+                                                ("AU", "not a biological: prescription medicine")}
+        assert verdict.advanced == by_outcome or exception, path.stem

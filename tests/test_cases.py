@@ -36,10 +36,11 @@ def test_case(path: Path) -> None:
     if expect["outcome"] != "undetermined" and "regime" in expect:
         regimes = [expect["regime"], *expect.get("regime_alternatives", [])]
         assert verdict.regime in regimes, detail + reasoning
+    for field in ("combination_product", "lead_center"):
+        if field in expect:
+            assert getattr(verdict, field) == expect[field], detail + f"{field}: {getattr(verdict, field)}"
     if "combined" in expect:
         assert verdict.combined == expect["combined"], detail + reasoning
-    if "advanced" in expect:
-        assert verdict.advanced == expect["advanced"], detail + f"advanced={verdict.advanced}\n" + reasoning
     for needle in expect.get("notes_contain", []):
         assert any(needle in note for note in verdict.notes), detail + f"no note mentions {needle}"
     fired_but_absent = [r for r in expect.get("rules_absent", []) if r in verdict.rules_fired]

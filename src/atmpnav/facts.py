@@ -294,17 +294,9 @@ class CellsOrTissues(Strict):
     # Added: what the cells are and what they are to do in the patient (derive the essential function).
     cell_type: CellType | None = None
     intended_action: IntendedAction | None = None
-    # US facts (21 CFR 1271), read by a US classifier.
-    structural_tissue: bool | None = None
-    minimally_manipulated_us: bool | None = None
-    homologous_use_us: bool | None = None
-    combined_with_other_article: bool | None = None
-    systemic_effect: bool | None = None
-    donor_relation: DonorRelation | None = None
-    same_surgical_procedure: bool | None = None
     # Canada, Australia, South Korea: facts only those rule sets read (asked only when they are selected).
     # Each regulator defines minimal manipulation and homologous use itself; left blank, they are derived
-    # from ``manipulations`` and ``same_essential_function`` (the rule says so in its step).
+    # from ``manipulations`` and ``same_essential_function`` or the observable facts (said in the step).
     minimally_manipulated_ca: bool | None = None
     homologous_use_ca: bool | None = None
     transplant_into_another_person: bool | None = None  # CA: allogeneic transplantation (SOR/2007-118)
@@ -319,6 +311,14 @@ class CellsOrTissues(Strict):
     advertised_to_consumers_au: bool | None = None
     single_indication_single_procedure_au: bool | None = None
     minimally_manipulated_kr: bool | None = None
+    # US facts (21 CFR 1271), read by a US classifier.
+    structural_tissue: bool | None = None
+    minimally_manipulated_us: bool | None = None
+    homologous_use_us: bool | None = None
+    combined_with_other_article: bool | None = None
+    systemic_effect: bool | None = None
+    donor_relation: DonorRelation | None = None
+    same_surgical_procedure: bool | None = None
 
 
 class Device(Strict):

@@ -10,7 +10,7 @@ from typing import Any
 from atmpnav.assess import AssessmentInput, evaluate
 from atmpnav.engine import parse_date
 from atmpnav.facts import ProductFacts, with_fact
-from atmpnav.questions import QUESTIONS, Question, coerce_answer, questions_for
+from atmpnav.questions import Question, coerce_answer, questions_for
 from atmpnav.verdict import Verdict
 
 
@@ -44,7 +44,7 @@ class Session:
         return next(iter(self.verdicts().values()))
 
     def next_question(self) -> Question | None:
-        offered = questions_for(self.jurisdictions) if self.jurisdictions != ("EU",) else QUESTIONS
+        offered = {q.fact: q for q in questions_for(self.jurisdictions)}
         for verdict in self.verdicts().values():
             for missing in verdict.missing:
                 if missing.fact in offered:

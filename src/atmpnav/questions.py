@@ -16,8 +16,11 @@ class Question:
     help: str
     kind: str  # "bool" | "enum" | "list"
     options: tuple[str, ...] = ()
-    # Jurisdictions whose rules read this fact; empty = every jurisdiction (see questions_for).
+    # The jurisdictions whose rules read this fact; empty: every jurisdiction (shown and asked for all).
     jurisdictions: tuple[str, ...] = ()
+
+    def serves(self, codes: list[str] | tuple[str, ...]) -> bool:
+        return not self.jurisdictions or any(code.upper() in self.jurisdictions for code in codes)
 
 
 def _opts(enum: type[StrEnum]) -> tuple[str, ...]:
@@ -191,10 +194,9 @@ _Q: list[Question] = [
 QUESTIONS: dict[str, Question] = {q.fact: q for q in _Q}
 
 
-def questions_for(jurisdictions: tuple[str, ...] | list[str]) -> dict[str, Question]:
-    """The questions that serve the selected jurisdictions (general ones and those marked for any of them)."""
-    selected = {j.upper() for j in jurisdictions}
-    return {fact: q for fact, q in QUESTIONS.items() if not q.jurisdictions or selected & set(q.jurisdictions)}
+def questions_for(codes: list[str] | tuple[str, ...]) -> list[Question]:
+    """The questions that serve at least one of the jurisdictions (the facts their rules read)."""
+    return [q for q in _Q if q.serves(codes)]
 
 
 def question_for(fact: str) -> Question:

@@ -54,6 +54,8 @@ AU = RuleSet(
     name="Australia",
     version="au-2026.12",
     advanced_outcomes=frozenset({CLASS_3, CLASS_4}),
+    outcomes=("biological class 1", CLASS_2, CLASS_3, CLASS_4, "excluded (autologous)", "exempt (autologous)",
+              MEDICINE, OTHER, "medical device", "undetermined"),
     sources=(
         f"{ACT}: s 3(1), s 7AA, s 32A, s 32AA, s 41BD",
         f"{REGS}: Schedules 5, 7 and 16",

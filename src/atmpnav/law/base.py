@@ -213,8 +213,18 @@ class RuleSet:
     rules: dict[str, list[Rule]] = field(default_factory=dict)
     # Outcomes inside this jurisdiction's advanced-therapy regime (contract-part2.md §1, ``advanced``).
     advanced_outcomes: frozenset[str] = frozenset()
-    sources: tuple[str, ...] = ()  # the legal and guidance texts the rules were written from
-    sources_as_of: str = ""  # how current those sources are, in words
+    # The outcome vocabulary (contract-part2.md §1), ``undetermined`` included.
+    outcomes: tuple[str, ...] = ()
+    # The legal and guidance texts the rules were written from, and how current that reading is.
+    sources: tuple[str, ...] = ()
+    sources_as_of: str = ""
+    # Rules whose answer the procedure itself establishes (recorded with Inquiry.note, no test).
+    procedural: frozenset[str] = frozenset()
+    # Rules asked after the classification (category labels, licensing, exemptions, designations): never the
+    # deciding rule of the comparison table.
+    subsidiary_rules: frozenset[str] = frozenset()
+    # Who settles a question the law leaves open (said in the verdict's notes); EU text by default.
+    open_question_advice: str = ""
     _in_force_cache: dict[tuple[str, date], Rule] = field(default_factory=dict, repr=False)
 
     def add(self, rule: Rule) -> Rule:

@@ -50,6 +50,8 @@ CA = RuleSet(
     name="Canada",
     version="ca-2026.12",
     advanced_outcomes=frozenset({BIOLOGIC}),
+    outcomes=(BIOLOGIC, "CTO regulations", "drug", "medical device", "other", "undetermined"),
+    subsidiary_rules=frozenset({"CA-A1"}),
     sources=(
         f"{CTO}: s. 2 and s. 3 (Justice Laws, version of s. 3 from 2020-02-04 to 2024-11-26)",
         f"{FDA}: s. 2, Schedule D, ss. 21.9-21.96 (advanced therapeutic products, Schedule G)",

@@ -40,6 +40,8 @@ KR = RuleSet(
     name="South Korea",
     version="kr-2026.12",
     advanced_outcomes=frozenset({CELL, GENE, TISSUE, COMBINATION}),
+    outcomes=(CELL, GENE, TISSUE, COMBINATION, NOT_ABP, "undetermined"),
+    subsidiary_rules=frozenset({"KR-4"}),
     sources=(
         "Act on the Safety of and Support for Advanced Regenerative Medicine and Advanced Biological Products "
         "(Act No. 16556, as amended by Act No. 17472 and Act No. 20331), Arts 1-2 (KLRI English text)",
@@ -300,9 +302,10 @@ def _decide(c: Inquiry) -> Decision:
             return Decision(NOT_ABP, "human_tissue_act")
         return Decision(NOT_ABP, "pharmaceutical_affairs_act")
     if not c.ask("KR-1"):
-        if c.fact("cells_or_tissues.blood_component") is None:
-            c.need("cells_or_tissues.blood_component")
-        return Decision(NOT_ABP, "medical_practice")
+        # Not an advanced biological product either way; the regime is named only when the facts say which.
+        known = c.fact("cells_or_tissues.blood_component") is False and \
+            c.fact("cells_or_tissues.structural_tissue") is False
+        return Decision(NOT_ABP, "medical_practice" if known else "other")
     return _advanced(c, str(c.ask("KR-3")))
 
 
