@@ -107,6 +107,8 @@ class Decision:
     regime: str | None = None
     combined: bool = False
     advanced: bool | None = None  # None: the rule set's ``advanced_outcomes`` decide
+    combination_product: bool = False  # US: 21 CFR Part 3
+    lead_center: str | None = None  # US: CBER | CDER | CDRH
 
 
 @dataclass(slots=True)
