@@ -218,3 +218,22 @@ def test_cases_state_the_advanced_flag_and_it_holds(code: str) -> None:
         exception = (code, verdict.outcome) in {("CA", "biologic drug (Schedule D)"),
                                                 ("AU", "not a biological: prescription medicine")}
         assert verdict.advanced == by_outcome or exception, path.stem
+
+
+def test_routes_to_market_in_a_few_words() -> None:
+    from atmpnav.consequences.au import au_route
+    from atmpnav.consequences.ca import ca_route
+    from atmpnav.consequences.kr import kr_route
+
+    assert ca_route(_verdict("CA", "ca-01")) == "CTA, then NDS/NOC (NOC/c possible); ATP licence if in Schedule G [U]"
+    assert ca_route(_verdict("CA", "ca-05")) == "CTO establishment registration"
+    assert ca_route(_verdict("CA", "ca-14")) == "CTA, then NDS/NOC (NOC/c possible)"
+    assert au_route(_verdict("AU", "au-01")) == "ARTG inclusion (Class 4 biological)"
+    assert au_route(_verdict("AU", "au-04")) == "excluded from TGA regulation (hospital)"
+    assert au_route(_verdict("AU", "au-09")) == "TGA standards for HPC"
+    assert kr_route(_verdict("KR", "kr-01")) == "MFDS approval (advanced biological product)"
+    assert kr_route(_verdict("KR", "kr-07")) == "Human Tissue Act (tissue bank)"
+    for code, route in (("CA", ca_route), ("AU", au_route), ("KR", kr_route)):
+        for path in sorted((CASES / code.lower()).glob("*.yaml")):
+            text = route(_verdict(code, path.stem))
+            assert text != "other regime" and len(text) <= 70, (path.stem, text)

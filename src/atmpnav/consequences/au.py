@@ -89,3 +89,17 @@ def au_consequences(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
                    "biologicals (standards and manufacturing requirements for blood).",
                    "Therapeutic Goods (Biologicals—Specified Things) Instrument 2021; TGO 88")]
     return [_c("pathway", "Outside the biologicals framework; check the regime named in the verdict.", f"{ACT}, s 32A")]
+
+
+def au_route(verdict: Verdict) -> str:
+    """The route to market in a few words (the side-by-side comparison)."""
+    outcome = verdict.outcome
+    if outcome.startswith("biological class "):
+        return f"ARTG inclusion (Class {outcome.rsplit(' ', 1)[1]} biological)"
+    return {"excluded (autologous)": "excluded from TGA regulation (hospital)",
+            "exempt (autologous)": "exempt from ARTG and GMP (conditions)",
+            "not a biological: prescription medicine": "ARTG registration (prescription medicine)",
+            "medical device": "ARTG inclusion (medical device)"}.get(outcome) or {
+        "excluded_goods": "excluded goods", "hpc": "TGA standards for HPC", "blood_components": "blood standards",
+        "starting_material": "within the finished product", "medicine": "ARTG (medicine)",
+    }.get(verdict.regime or "", "other regime")

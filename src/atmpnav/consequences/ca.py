@@ -89,3 +89,20 @@ def ca_consequences(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
                    f"{MDR}, ss. 26-32 and Part 3; {CTO}, s. 3(1)(e), (g)")]
     return _BY_REGIME.get(verdict.regime or "", [_c("pathway", "Outside the CTO Regulations and the drug "
                                                     "pathway; check the regime named in the verdict.", f"{CTO}, s. 3")])
+
+
+_ROUTE_BY_REGIME = {
+    "blood_regulations": "Blood Regulations", "assisted_human_reproduction": "Assisted Human Reproduction Act",
+    "autologous_policy": "outside CTO Regs; ask Health Canada [U]", "starting_material": "within the finished product",
+    "not_for_human_administration": "not a drug itself",
+}
+
+
+def ca_route(verdict: Verdict) -> str:
+    """The route to market in a few words (the side-by-side comparison)."""
+    if verdict.outcome == "biologic drug (Schedule D)":
+        route = "CTA, then NDS/NOC (NOC/c possible)"
+        return route + ("; ATP licence if in Schedule G [U]" if "CA-A1" in verdict.rules_fired else "")
+    return {"drug": "CTA, then NDS/NOC", "CTO regulations": "CTO establishment registration",
+            "medical device": "medical device licence"}.get(verdict.outcome) or \
+        _ROUTE_BY_REGIME.get(verdict.regime or "", "other regime")

@@ -62,3 +62,14 @@ def kr_consequences(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
                         "classification (the regenerative-treatment system).",
                         f"{ACT} as amended by Act No. 20331 (in force 2025-02-21)"))
     return items
+
+
+def kr_route(verdict: Verdict) -> str:
+    """The route to market in a few words (the side-by-side comparison)."""
+    if verdict.advanced:
+        return "MFDS approval (advanced biological product)"
+    return {"human_tissue_act": "Human Tissue Act (tissue bank)", "organ_transplant_act": "Organ Transplant Act",
+            "bioethics_and_safety_act": "Bioethics and Safety Act", "blood_management_act": "Blood Management Act",
+            "pharmaceutical_affairs_act": "MFDS approval (Pharmaceutical Affairs Act)",
+            "medical_practice": "outside the Act (minimal manipulation)",
+            "starting_material": "within the finished product"}.get(verdict.regime or "", "other regime")
