@@ -237,3 +237,9 @@ def test_routes_to_market_in_a_few_words() -> None:
         for path in sorted((CASES / code.lower()).glob("*.yaml")):
             text = route(_verdict(code, path.stem))
             assert text != "other regime" and len(text) <= 70, (path.stem, text)
+
+
+def test_australia_transition_of_the_2018_autologous_reform() -> None:
+    during = _texts(_verdict("AU", "au-01", as_of="2019-03-01"))
+    assert "30 June 2019" in during
+    assert "30 June 2019" not in _texts(_verdict("AU", "au-01"))

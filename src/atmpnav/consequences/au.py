@@ -6,7 +6,7 @@ Every item cites its legal or guidance basis; items never change the classificat
 from __future__ import annotations
 
 from atmpnav.consequences.base import item as _c
-from atmpnav.facts import GenomeEditing, Manipulation, ProductFacts, Vehicle
+from atmpnav.facts import CellSource, GenomeEditing, Manipulation, ProductFacts, Vehicle
 from atmpnav.verdict import Consequence, Verdict
 
 ACT = "Therapeutic Goods Act 1989 (Cth)"
@@ -46,8 +46,16 @@ def au_consequences(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
         return [_c("next_step", "Answer the open questions listed with the verdict; the class, or an autologous "
                    "exclusion or exemption, depends on them.", f"{ACT}, s 32A; {REGS}, Sch 16")]
     if outcome in _CLASS:
-        return [_c("pathway", _CLASS[outcome] + " Sponsored by an Australian sponsor.",
-                   f"{ACT}, Part 3-2A; {REGS}, Sch 16; TGO 109"), _TRIALS, _GMP, *gmo]
+        items = [_c("pathway", _CLASS[outcome] + " Sponsored by an Australian sponsor.",
+                    f"{ACT}, Part 3-2A; {REGS}, Sch 16; TGO 109"), _TRIALS, _GMP, *gmo]
+        cells = facts.cells_or_tissues
+        autologous = cells is not None and cells.source == CellSource.autologous
+        if autologous and "2018-07-01" <= verdict.as_of < "2019-07-01":
+            items.append(_c("next_step", "Transition: autologous HCT products already supplied could continue until "
+                            "30 June 2019; from 1 July 2019 supply needs ARTG inclusion (or a clinical trial or "
+                            "special access pathway) and a TGA manufacturing licence.",
+                            "TGA communication to stakeholders on autologous HCT products (2018 reform)"))
+        return items
     if outcome == "excluded (autologous)":
         return [
             _c("exemption", "Excluded from TGA regulation (no ARTG entry, no TGA GMP licence, no TGA adverse event "

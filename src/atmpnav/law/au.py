@@ -39,7 +39,7 @@ BIOLOGICALS = date(2011, 5, 31)  # biologicals framework; Things that are not Bi
 SPECIFIED_THINGS = date(2021, 9, 30)  # Therapeutic Goods (Biologicals—Specified Things) Instrument 2021 commences
 HCTO_DETERMINATION = date(2018, 7, 1)  # Therapeutic Goods (Human Cells, Tissues and Organs) Determination 2018
 EXCLUDED_GOODS_2019 = date(2019, 6, 22)  # F2019L00853 (registered 2019-06-21) commences the next day
-EXEMPT_TIER = date(2019, 7, 1)  # autologous HCT reform: exempt tier in Regs Schedules 5 and 7 [K]
+EXEMPT_TIER = date(2018, 7, 1)  # autologous HCT reform in force (transition for supply to 2019-06-30)
 
 ACT = "Therapeutic Goods Act 1989 (Cth)"
 REGS = "Therapeutic Goods Regulations 1990 (Cth)"
@@ -265,8 +265,9 @@ AU.add(Rule("AU-X1", citation=f"{EXCLUDED}, autologous human cells and tissues i
     citation=f"{REGS}, Schedules 5 and 7 (autologous human cells and tissues)",
     confidence="V",
     valid_from=EXEMPT_TIER,
-    reading="Criteria as the TGA states them; the start date (1 July 2019, the autologous HCT reform) is [K]. "
-    "Exempt products remain subject to advertising rules and adverse event reporting.",
+    reading="Criteria as the TGA states them. The autologous HCT reform came into force on 1 July 2018, with a "
+    "one-year transition for supply to 30 June 2019 (TGA communication to stakeholders). Exempt products remain "
+    "subject to advertising rules and adverse event reporting.",
 )
 def exempt(c: Inquiry) -> Answer:
     paths = ("cells_or_tissues.treating_practitioner_au", "cells_or_tissues.single_indication_single_procedure_au")
