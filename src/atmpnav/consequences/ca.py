@@ -102,7 +102,7 @@ def ca_route(verdict: Verdict) -> str:
     """The route to market in a few words (the side-by-side comparison)."""
     if verdict.outcome == "biologic drug (Schedule D)":
         route = "CTA, then NDS/NOC (NOC/c possible)"
-        return route + ("; ATP licence if in Schedule G [U]" if "CA-A1" in verdict.rules_fired else "")
+        return route + ("; ATP if in Schedule G [U]" if "CA-A1" in verdict.rules_fired else "")
     return {"drug": "CTA, then NDS/NOC", "CTO regulations": "CTO establishment registration",
             "medical device": "medical device licence"}.get(verdict.outcome) or \
         _ROUTE_BY_REGIME.get(verdict.regime or "", "other regime")
