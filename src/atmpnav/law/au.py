@@ -126,17 +126,7 @@ def _genetically_modified(c: Inquiry) -> bool:
                                                           GenomeEditing.protein_only})
 
 
-@rule(
-    "AU-X3",
-    title="Excluded goods: organs, fresh HPC, reproductive tissue",
-    question="Is it a fresh viable organ for direct donor-to-host transplantation, fresh haematopoietic progenitor "
-    "cells, or reproductive tissue for assisted reproductive therapy?",
-    citation=f"{ACT}, s 7AA; {EXCLUDED}",
-    confidence="V",
-    valid_from=HCTO_DETERMINATION,
-    reading="Fresh HPC are read as HPC for haematopoietic reconstitution that are not frozen or cryopreserved.",
-)
-def other_excluded(c: Inquiry) -> Answer:
+def _other_excluded(c: Inquiry) -> Answer:
     special = c.fact("special_category")
     if special == SpecialCategory.organ_for_transplant:
         return Answer(True, "A fresh viable organ for direct donor-to-host transplantation: an excluded good.",
@@ -146,6 +136,22 @@ def other_excluded(c: Inquiry) -> Answer:
                       ("special_category",))
     return Answer(True, "Fresh haematopoietic progenitor cells: excluded goods.",
                   ("cells_or_tissues.tissue_origin", "cells_or_tissues.manipulations"))
+
+
+_X3 = dict(title="Excluded goods: organs, fresh HPC, reproductive tissue",
+           question="Is it a fresh viable organ for direct donor-to-host transplantation, fresh haematopoietic "
+           "progenitor cells, or reproductive tissue for assisted reproductive therapy?")
+_FRESH = "Fresh HPC are read as HPC for haematopoietic reconstitution that are not frozen or cryopreserved."
+AU.add(Rule("AU-X3", citation="Therapeutic Goods (Excluded Goods) Order No. 1 of 2011, items 4(o), 4(p) and 4(r)",
+            confidence="U", test=_other_excluded, valid_from=BIOLOGICALS, valid_to=date(2018, 6, 30),
+            reading="[U] Items 4(o) (solid organs), 4(p) (haematopoietic progenitor cells) and 4(r) (reproductive "
+            "tissue) are known from the TGA's guideline; their wording was not read. " + _FRESH, **_X3))
+AU.add(Rule("AU-X3", citation="Therapeutic Goods (Human Cells, Tissues and Organs) Determination 2018, s 4",
+            confidence="U", test=_other_excluded, valid_from=HCTO_DETERMINATION, valid_to=date(2019, 6, 21),
+            reading="[U] s 4(b) (solid organs for direct donor-to-host transplantation) is known from the TGA's "
+            "guideline; the items for HPC and reproductive tissue were not read. " + _FRESH, **_X3))
+AU.add(Rule("AU-X3", citation=f"{ACT}, s 7AA; {EXCLUDED}", confidence="V", test=_other_excluded,
+            valid_from=EXCLUDED_GOODS_2019, reading=_FRESH, **_X3))
 
 
 @rule(
