@@ -182,7 +182,9 @@ def plan(facts: ProductFacts, skipped: Sequence[str], jurisdictions: Sequence[st
     skip = set(skipped)
 
     def askable(fact: str) -> bool:
-        return fact in QUESTIONS and fact not in skip and not _depends_on_skipped(fact, skip)
+        # A jurisdiction's own questions only when it is selected (Question.jurisdictions).
+        return (fact in QUESTIONS and fact not in skip and not _depends_on_skipped(fact, skip)
+                and QUESTIONS[fact].serves(jurisdictions))
 
     found: dict[str, Pending] = {}
     runs = {j: probe(j, facts, as_of) for j in jurisdictions}

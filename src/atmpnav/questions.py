@@ -133,6 +133,38 @@ _Q: list[Question] = [
              "patient during the same operation?", "", "bool"),
     Question("cells_or_tissues.structural_tissue", "(US) Is it structural tissue (bone, skin, cartilage, tendon, "
              "amnion…) rather than cells?", "", "bool"),
+    Question("cells_or_tissues.minimally_manipulated_ca", "(Canada) Are the cells or tissues only minimally "
+             "manipulated, as the CTO Regulations define it?", "Derived from the processing steps when left blank "
+             "(culture, activation, genetic modification or differentiation: no).", "bool", jurisdictions=("CA",)),
+    Question("cells_or_tissues.homologous_use_ca", "(Canada) Do the cells or tissues perform the same basic "
+             "function in the recipient as in the donor (homologous use)?", "Derived from the essential-function "
+             "answer when left blank.", "bool", jurisdictions=("CA",)),
+    Question("cells_or_tissues.transplant_into_another_person", "(Canada) Are the cells, tissues or organs "
+             "transplanted into a person other than the donor?", "Derived from whose cells they are when left "
+             "blank; the CTO Regulations do not apply to autologous use.", "bool", jurisdictions=("CA",)),
+    Question("cells_or_tissues.systemic_metabolic_ca", "(Canada) Do the cells both have a systemic effect and "
+             "depend on their metabolic activity for their primary function?", "Islet cells and blood-forming "
+             "cells from marrow, peripheral or cord blood do not count.", "bool", jurisdictions=("CA",)),
+    Question("cells_or_tissues.minimally_manipulated_au", "(Australia) Are the cells or tissues only minimally "
+             "manipulated, as the TGA uses the term?", "Derived from the processing steps when left blank.", "bool",
+             jurisdictions=("AU",)),
+    Question("cells_or_tissues.homologous_use_au", "(Australia) Are the cells or tissues used for the same basic "
+             "function they had in the donor (homologous use)?", "Derived from the essential-function answer "
+             "when left blank.", "bool", jurisdictions=("AU",)),
+    Question("cells_or_tissues.treating_practitioner_au", "(Australia) Are the cells collected from a patient under "
+             "the clinical care of a registered medical or dental practitioner, and made by that practitioner (or "
+             "under their professional supervision) for that patient?", "", "bool", jurisdictions=("AU",)),
+    Question("cells_or_tissues.made_in_hospital_au", "(Australia) Is the product made in a hospital (apart from "
+             "storage and testing) for a patient of that hospital?", "", "bool", jurisdictions=("AU",)),
+    Question("cells_or_tissues.advertised_to_consumers_au", "(Australia) Is the product or its use advertised to "
+             "consumers?", "", "bool", jurisdictions=("AU",)),
+    Question("cells_or_tissues.single_indication_single_procedure_au", "(Australia) Is it used for a single "
+             "indication in a single clinical procedure by the practitioner with primary clinical responsibility?",
+             "", "bool", jurisdictions=("AU",)),
+    Question("cells_or_tissues.minimally_manipulated_kr", "(South Korea) Are the cells or tissues processed only by "
+             "simple separation, cleaning, freezing, thawing or similar minimal manipulation that keeps their "
+             "biological properties?", "Derived from the processing steps when left blank.", "bool",
+             jurisdictions=("KR",)),
     Question("device.present", "Is a medical device, scaffold, matrix, membrane or capsule part of the product?",
              "Do not count syringes, catheters or applicators supplied separately.", "bool"),
     Question("device.integral", "Do the device and the cells form one product that is used together?",

@@ -1,14 +1,18 @@
 """Jurisdictions: one module per rule set, registered here by code."""
 
 from atmpnav.errors import UnknownNameError
+from atmpnav.law.au import AU
 from atmpnav.law.base import RuleSet
+from atmpnav.law.ca import CA
 from atmpnav.law.ch import CH
 from atmpnav.law.eu import EU
 from atmpnav.law.jp import JP
+from atmpnav.law.kr import KR
 from atmpnav.law.uk import UK
 from atmpnav.law.us import US
 
-JURISDICTIONS: dict[str, RuleSet] = {"EU": EU, "US": US, "UK": UK, "CH": CH, "JP": JP}
+JURISDICTIONS: dict[str, RuleSet] = {"EU": EU, "US": US, "UK": UK, "CH": CH, "JP": JP, "CA": CA, "AU": AU,
+                                     "KR": KR}
 
 ALL = "ALL"
 
