@@ -207,7 +207,20 @@ class BodySizeLimit:
                     raise PayloadTooLargeError(limit)
             return message
 
-        await self.app(scope, counting_receive if declared is None else receive, send)
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive if declared is None else receive, tracking_send)
+        except PayloadTooLargeError:
+            # Raised while a middleware (CSRF) read the body, outside the app's exception handlers.
+            if started:
+                raise
+            await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -216,3 +229,118 @@ class BodySizeLimit:
         response.headers["connection"] = "close"
         await response(scope, receive, send)
 
+
+
+# --------------------------------------------------------------------------- JSON bodies
+
+MAX_JSON_DEPTH = 64
+
+
+class JsonBodyError(AtmpnavError):
+    """A JSON body that parses but cannot be stored or is built to exhaust the server."""
+
+    http_status = 400
+    code = "invalid_json"
+
+
+def _json_depth_ok(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when no array/object nests deeper than ``limit`` (strings are skipped); linear, no recursion."""
+    depth = 0
+    in_string = False
+    escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            if depth > limit:
+                return False
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return True
+
+
+def _check_strings(value: Any) -> None:
+    """Refuse strings that are not valid Unicode (a lone surrogate such as ``\ud800``)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise JsonBodyError("the request body has a string that is not valid Unicode (a lone surrogate "
+                                    "escape such as \\ud800)") from None
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def check_json_body(body: bytes) -> None:
+    """What FastAPI's own parsing does not refuse: deep nesting (a RecursionError), huge integers,
+    lone surrogates. Malformed JSON is left to FastAPI (400 ``invalid_json`` with the position)."""
+    if not _json_depth_ok(body):
+        raise JsonBodyError(f"the request body nests deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        parsed = json.loads(body)
+    except ValueError as exc:
+        if "integer string conversion" in str(exc) or "digits" in str(exc):
+            raise JsonBodyError("the request body has a number with too many digits") from None
+        return  # malformed: FastAPI reports where
+    except RecursionError:
+        raise JsonBodyError(f"the request body nests deeper than {MAX_JSON_DEPTH} levels") from None
+    _check_strings(parsed)
+
+
+class JsonGuard:
+    """Check JSON request bodies (:func:`check_json_body`) before the app parses them (pure ASGI).
+    Runs inside :class:`BodySizeLimit`, so the body it buffers is bounded."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        content_type = b""
+        for name, value in scope.get("headers", ()):
+            if name == b"content-type":
+                content_type = value.split(b";", 1)[0].strip().lower()
+        if content_type and not content_type.endswith(b"json"):
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        body = b""
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        if body:
+            try:
+                check_json_body(body)
+            except JsonBodyError as exc:
+                request = Request(scope)
+                response = error_response(request, exc.http_status, {"error": exc.to_dict()})
+                await response(scope, receive, send)
+                return
+
+        async def replay() -> Message:
+            if messages:
+                return messages.pop(0)
+            return await receive()
+
+        await self.app(scope, replay, send)

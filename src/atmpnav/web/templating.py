@@ -142,9 +142,27 @@ def verdicts_of(envelope: Envelope | dict[str, Any]) -> list[Verdict]:
     return [Verdict.model_validate(v) for v in envelope.get("verdicts", {}).values()]
 
 
+def _request_context(request: Any) -> dict[str, Any]:
+    """Per request: the user, the auth mode and the hidden inputs of a state-changing form
+    (``{{ csrf_input() }}`` in every POST form; ``{{ form_token_input() }}`` in forms that save)."""
+    import secrets
+
+    from markupsafe import Markup, escape
+
+    from atmpnav.web.auth import template_context
+
+    context = template_context(request)
+    token = context["csrf_token"]
+    context["csrf_input"] = lambda: Markup(
+        f'<input type="hidden" name="{context["csrf_field"]}" value="{escape(token())}">')
+    context["form_token_input"] = lambda: Markup(
+        f'<input type="hidden" name="form_token" value="{secrets.token_urlsafe(18)}">')
+    return context
+
+
 @lru_cache(maxsize=1)
 def templates() -> Jinja2Templates:
-    found = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    found = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[_request_context])
     env = found.env
     env.trim_blocks = True
     env.lstrip_blocks = True
