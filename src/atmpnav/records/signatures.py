@@ -93,7 +93,7 @@ class SignatureRecord:
 
 def _record(row: Signature) -> SignatureRecord:
     return SignatureRecord(row.assessment_id, row.version_n, row.version_hash, row.signer, row.signer_name,
-                           row.meaning, MEANING_TEXT[row.meaning] if row.meaning in MEANING_TEXT else row.meaning,
+                           row.meaning, MEANING_TEXT.get(row.meaning, row.meaning),
                            row.comment, db.timestamp(row.signed_at))
 
 

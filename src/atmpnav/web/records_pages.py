@@ -4,6 +4,7 @@ one-time form token (a resubmitted form never adds a second version)."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import Annotated, Any
 
@@ -106,10 +107,8 @@ def login(
 def logout(request: Request, engine: Db) -> Response:
     secret = request.cookies.get(auth.SESSION_COOKIE, "")
     user = None
-    try:
+    with contextlib.suppress(AuthError):
         user = auth.current_user(request)
-    except AuthError:
-        pass
     if secret:
         users.end_session(engine, secret, user.username if user else None)
     response = see_other("/")
