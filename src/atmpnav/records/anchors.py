@@ -3,10 +3,11 @@
 An anchor line is ``<UTC time> chain=<first event's mac, 16 hex> seq=<n> mac=<hex>``: the first
 event names the database's chain, so one anchor file can serve several databases.
 
-The database can be rewound by someone with its owner rights and the key (delete the newest
-events and versions, recompute nothing): the chain that is left is consistent. An anchor kept outside the database shows it: the event it names
-must still be there with the same keyed hash. ``atmpnav audit anchor`` appends one (and prints it
-for copying into a ticket, an e-mail or a logbook); the server appends one at start-up.
+The database can be rewound by someone with its owner rights and the key (delete the newest events
+and versions, recompute nothing): the chain that is left is consistent. An anchor kept outside the
+database shows it: the event it names must still be there with the same keyed hash. ``atmpnav audit
+anchor`` appends one (and prints it for copying into a ticket, an e-mail or a logbook); the server
+appends one at start-up.
 """
 
 from __future__ import annotations
