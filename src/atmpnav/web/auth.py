@@ -106,7 +106,9 @@ def current_user(request: Request) -> UserInfo | None:
             user = users.token_user(_engine(request), header[7:].strip())
             if user is None:
                 raise AuthError("the API token is unknown, revoked, or its user is disabled")
-        else:
+        elif not (request.url.path.startswith("/api/") and request.method in UNSAFE_METHODS):
+            # A session cookie also opens the API's GET endpoints (the report and export links of a page);
+            # changes through the API need a bearer token, which no other site can make a browser send.
             secret = request.cookies.get(SESSION_COOKIE, "")
             if secret:
                 user = users.session_user(_engine(request), secret, idle=settings.idle, absolute=ABSOLUTE_SESSION)
