@@ -162,10 +162,9 @@ def serve(
 
 
 def _mount_subcommands() -> None:
+    from atmpnav.records.cli import assessments_app, audit_app, users_app, verify_command
     from atmpnav.registry.cli import app as registry_app
     from atmpnav.text.cli import batch_command, precedents_command
-
-    from atmpnav.records.cli import assessments_app, audit_app, users_app, verify_command
 
     app.add_typer(registry_app, name="registry")
     app.add_typer(users_app, name="users")

@@ -208,7 +208,7 @@ def verify_command(
     check_all: Annotated[bool, typer.Option("--all", help="Check every record, signature, event and trigger.")] = False,
     as_json: AsJson = False,
 ) -> None:
-    """Check the records: keyed hashes, chains, signatures, triggers, anchors and stored verdicts (exit 1 on findings)."""
+    """Check the records: keyed hashes, chains, signatures, triggers, anchors, stored verdicts (exit 1 if not ok)."""
     from atmpnav.records import integrity
 
     if (assessment_id is None) == (not check_all):

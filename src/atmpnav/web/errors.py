@@ -243,52 +243,12 @@ class JsonBodyError(AtmpnavError):
     code = "invalid_json"
 
 
-def _json_depth_ok(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
-    """True when no array/object nests deeper than ``limit`` (strings are skipped); linear, no recursion."""
-    depth = 0
-    in_string = False
-    escaped = False
-    for byte in body:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):
-            depth += 1
-            if depth > limit:
-                return False
-        elif byte in (0x5D, 0x7D):
-            depth -= 1
-    return True
-
-
-def _check_strings(value: Any) -> None:
-    """Refuse strings that are not valid Unicode (a lone surrogate such as ``\ud800``)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                raise JsonBodyError("the request body has a string that is not valid Unicode (a lone surrogate "
-                                    "escape such as \\ud800)") from None
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-
-
 def check_json_body(body: bytes) -> None:
     """What FastAPI's own parsing does not refuse: deep nesting (a RecursionError), huge integers,
     lone surrogates. Malformed JSON is left to FastAPI (400 ``invalid_json`` with the position)."""
-    if not _json_depth_ok(body):
+    from atmpnav.untrusted import nesting_ok, valid_strings
+
+    if not nesting_ok(body, MAX_JSON_DEPTH):
         raise JsonBodyError(f"the request body nests deeper than {MAX_JSON_DEPTH} levels")
     try:
         parsed = json.loads(body)
@@ -298,7 +258,9 @@ def check_json_body(body: bytes) -> None:
         return  # malformed: FastAPI reports where
     except RecursionError:
         raise JsonBodyError(f"the request body nests deeper than {MAX_JSON_DEPTH} levels") from None
-    _check_strings(parsed)
+    if not valid_strings(parsed):
+        raise JsonBodyError("the request body has a string that is not valid Unicode (a lone surrogate escape "
+                            "such as \\ud800)")
 
 
 class JsonGuard:
