@@ -4,4 +4,4 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("ATMPNAV_ALLOWED_HOSTS", "127.0.0.1,localhost,::1,testserver")
+os.environ.setdefault("ATMPNAV_ALLOWED_HOSTS", "127.0.0.1,localhost,::1,[::1],testserver")

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import text
 
 from atmpnav import store
-from atmpnav.records import assessments, integrity, keys
 from atmpnav.assess import AssessmentInput, facts_to_json
 from atmpnav.errors import ConflictError
+from atmpnav.records import assessments, integrity, keys
 from atmpnav.web.schemas import CAR_T_FACTS
 
 HAS_TEXT = importlib.util.find_spec("atmpnav.text.classify") is not None

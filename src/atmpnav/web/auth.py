@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 ENV_AUTH = "ATMPNAV_AUTH"
 ENV_ALLOWED_HOSTS = "ATMPNAV_ALLOWED_HOSTS"
 ENV_IDLE = "ATMPNAV_SESSION_IDLE_MINUTES"
-DEFAULT_HOSTS = ("127.0.0.1", "localhost", "::1")
+DEFAULT_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 SESSION_COOKIE = "atmpnav_session"
 CSRF_COOKIE = "csrftoken"
 CSRF_FIELD = "csrftoken"
