@@ -87,7 +87,8 @@ def test_edit_adds_a_version_and_keeps_the_old_one(client: Any) -> None:
 
 def test_edit_without_input_reclassifies_the_previous_input(client: Any) -> None:
     created = create(client)
-    response = client.put(f"/api/v1/assessments/{created['id']}", json={"base_version": 1, "title": "Renamed", "reason": "rename"})
+    response = client.put(f"/api/v1/assessments/{created['id']}",
+                          json={"base_version": 1, "title": "Renamed", "reason": "rename"})
     edited = response.json()
     assert edited["title"] == "Renamed" and edited["latest"]["title"] == "Renamed"
     assert edited["latest"]["input"] == created["latest"]["input"]
@@ -96,7 +97,8 @@ def test_edit_without_input_reclassifies_the_previous_input(client: Any) -> None
 
 def test_stale_base_version_is_409(client: Any) -> None:
     aid = create(client)["id"]
-    assert client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "note": "mine", "reason": "r"}).status_code == 200
+    mine = client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "note": "mine", "reason": "r"})
+    assert mine.status_code == 200
     response = client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "note": "theirs", "reason": "r"})
     assert response.status_code == 409
     error = response.json()["error"]
