@@ -364,3 +364,30 @@ def verify_all(engine: Engine, *, rerun: bool = True) -> FullReport:
         )
 
     return db.read(engine, work)
+
+
+# --------------------------------------------------------------------------- PostgreSQL app role
+
+#: Tables the application may also change (accounts and sessions are not records; every change to
+#: them is an audit event).
+MUTABLE_TABLES = ("app_user", "api_token", "web_session")
+
+
+def app_role_grants(role: str, schema: str = "public") -> list[str]:
+    """SQL that lets ``role`` run the app on PostgreSQL with INSERT and SELECT only on the records.
+
+    Run it as the owner role (the one that runs the migrations). The app role owns nothing, so it
+    cannot drop or disable the triggers, and UPDATE, DELETE and TRUNCATE on the record tables are
+    refused by the privileges before the triggers are even reached.
+    """
+    quoted_role = '"' + role.replace('"', '""') + '"'
+    quoted_schema = '"' + schema.replace('"', '""') + '"'
+    records = ", ".join(f"{quoted_schema}.{t}" for t in APPEND_ONLY_TABLES)
+    mutable = ", ".join(f"{quoted_schema}.{t}" for t in MUTABLE_TABLES)
+    return [
+        f"GRANT USAGE ON SCHEMA {quoted_schema} TO {quoted_role}",
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA {quoted_schema} TO {quoted_role}",
+        f"GRANT INSERT ON {records} TO {quoted_role}",
+        f"GRANT INSERT, UPDATE, DELETE ON {mutable} TO {quoted_role}",
+        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {quoted_schema} TO {quoted_role}",
+    ]
