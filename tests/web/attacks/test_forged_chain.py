@@ -245,7 +245,7 @@ def _pg_records(url: str) -> tuple[Any, int]:
 @pytest.mark.postgres
 def test_postgresql_truncate_and_forgeries(pg_schema: tuple[str, str]) -> None:
     url, _ = pg_schema
-    engine, aid = _pg_records(url)
+    engine, _aid = _pg_records(url)
     try:
         assert integrity.verify_all(engine).ok
         for table in integrity.APPEND_ONLY_TABLES:
@@ -295,7 +295,7 @@ def test_postgresql_app_role_may_insert_and_select_only(pg_schema: tuple[str, st
                           "TRUNCATE signature", "ALTER TABLE assessment_version DISABLE TRIGGER ALL",
                           "DROP TRIGGER assessment_version_append_only ON assessment_version",
                           "UPDATE assessment SET created_by = 'x'"):
-            with pytest.raises(Exception, match="permission denied|must be owner"), app.begin() as connection:
+            with pytest.raises(Exception, match=r"permission denied|must be owner"), app.begin() as connection:
                 connection.execute(text(statement))
     finally:
         app.dispose()
