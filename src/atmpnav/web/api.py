@@ -37,7 +37,7 @@ def db(request: Request) -> Engine:
 
 Db = Annotated[Engine, Depends(db)]
 AssessmentId = Annotated[int, Path(ge=1, description="Assessment id")]
-AsOfQuery = Annotated[date | None, Query(description="YYYY-MM-DD (default: today)")]
+AsOfQuery = Annotated[schemas.IsoDate | None, Query(description="YYYY-MM-DD (default: today)")]
 
 
 def json_response(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:

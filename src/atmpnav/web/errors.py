@@ -133,6 +133,10 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, AtmpnavError)
         if exc.http_status >= 500:
             log.error("%s: %s", exc.code, exc.message)
+        if exc.code == "storage_error":
+            # The message names the database (a file path or host): log it, never show it.
+            body = envelope(exc.code, "the database is unavailable; try again later (the problem was logged)")
+            return error_response(request, exc.http_status, body)
         return error_response(request, exc.http_status, {"error": exc.to_dict()})
 
     async def validation_error(request: Request, exc: Exception) -> Response:

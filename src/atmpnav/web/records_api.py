@@ -9,7 +9,6 @@ stored (header ``Idempotent-Replayed: true``) instead of adding a version again.
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
@@ -303,8 +302,8 @@ def audit_events(
     actor: Annotated[str | None, Query(max_length=64)] = None,
     action: Annotated[str | None, Query(max_length=40, description="e.g. version.added, or a prefix 'user.'")] = None,
     assessment: Annotated[int | None, Query(ge=1, le=INT_MAX)] = None,
-    since: Annotated[date | None, Query(description="YYYY-MM-DD")] = None,
-    until: Annotated[date | None, Query(description="YYYY-MM-DD")] = None,
+    since: Annotated[schemas.IsoDate | None, Query(description="YYYY-MM-DD")] = None,
+    until: Annotated[schemas.IsoDate | None, Query(description="YYYY-MM-DD")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=INT_MAX)] = 0,
 ) -> Response:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from atmpnav.assess import TEXT_MAX
 from atmpnav.facts import ProductFacts
@@ -55,6 +55,22 @@ def _known_jurisdictions(codes: list[str]) -> list[str]:
     return cleaned
 
 
+
+
+def _iso_date_only(value: Any) -> Any:
+    """Dates are ISO strings (YYYY-MM-DD): pydantic would also read ``0`` or ``"0"`` as a Unix time (1970-01-01)."""
+    import re
+
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("expected a date as YYYY-MM-DD, e.g. 2026-11-25")
+    return value
+
+
+#: A date given as YYYY-MM-DD and nothing else.
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
+
 class _Input(BaseModel):
     """Either structured facts or a free-text description."""
 
@@ -65,7 +81,7 @@ class _Input(BaseModel):
         None, min_length=1, max_length=TEXT_MAX, description="A plain description of the product; give this or `facts`."
     )
     indication: str | None = Field(None, max_length=INDICATION_MAX, description="Intended use, with `text`.")
-    as_of: date | None = Field(None, description="Evaluate the law in force on this date (default: today).")
+    as_of: IsoDate | None = Field(None, description="Evaluate the law in force on this date (default: today).")
     jurisdictions: list[str] = Field(
         default_factory=lambda: ["EU"], min_length=1, max_length=5, description="Jurisdictions to apply."
     )
@@ -136,7 +152,7 @@ class AssessmentUpdate(_Product):
     facts: ProductFacts | None = None
     text: str | None = Field(None, min_length=1, max_length=TEXT_MAX)
     indication: str | None = Field(None, max_length=INDICATION_MAX)
-    as_of: date | None = None
+    as_of: IsoDate | None = None
     jurisdictions: list[str] | None = Field(None, min_length=1, max_length=5)
     note: str | None = Field(None, max_length=NOTE_MAX)
 

@@ -79,6 +79,18 @@ def outcome_class(outcome: str | None) -> str:
     }.get(outcome or "", "undetermined")
 
 
+def safe_url(value: str | None) -> str | None:
+    """``value`` if it is an http(s) URL, else None: data (e.g. an imported spreadsheet) could carry a
+    ``javascript:`` or ``data:`` URL, which must never become a link."""
+    from urllib.parse import urlsplit
+
+    cleaned = (value or "").strip()
+    if not cleaned or any(ord(c) < 0x20 for c in cleaned):
+        return None
+    parts = urlsplit(cleaned)
+    return cleaned if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
 def short_hash(value: str | None, length: int = 12) -> str:
     return (value or "")[:length]
 
@@ -170,6 +182,7 @@ def templates() -> Jinja2Templates:
         human=human,
         outcome_class=outcome_class,
         short_hash=short_hash,
+        safe_url=safe_url,
         when=when,
         regime_name=lambda r: REGIME_NAMES.get(r or "", r or ""),
         outcome_label=lambda o: OUTCOME_LABELS.get(o or "", o or ""),
