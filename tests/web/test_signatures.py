@@ -109,3 +109,7 @@ def test_audit_trail_review(site: Any, team: dict[str, Any]) -> None:
     page = admin.get("/audit", params={"assessment": str(aid)}, headers=HTML).text
     assert "version.added" in page and "anna" in page
     assert admin.get("/audit", params={"since": "2026-13-01"}, headers=HTML).status_code == 422
+    imports = admin.get("/api/v1/audit", params={"action": "registry.imported"}).json()
+    assert imports["total"] >= 1 and imports["items"][0]["details"]["kind"]
+    config = admin.get("/api/v1/audit", params={"action": "config.changed"}).json()["items"][0]
+    assert config["details"]["auth"] == "accounts"
