@@ -50,6 +50,7 @@ def web_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
 
 
 TEST_PASSWORD = "correct horse battery staple"
+BROWSER_USER = "browser"
 
 
 def _forms_client_class() -> type:
@@ -220,6 +221,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         store.ENV_DATA_DIR: str(root / "data"),
         store.ENV_DATABASE_URL: f"sqlite:///{root / 'atmpnav-live.db'}",
     }
+    # A real account for the browser tests, made the way an administrator does.
+    subprocess.run([sys.executable, "-m", "atmpnav.cli", "users", "add", BROWSER_USER, "--role", "author",
+                    "--full-name", "Browser Tester", "--password-stdin"], input=TEST_PASSWORD + "\n", text=True,
+                   env={**os.environ, **env}, check=True, capture_output=True)
     port = free_port()
     log = root / "server.log"
     process = start_server(env, port, log)
