@@ -731,13 +731,15 @@ def get_version(engine: Engine, assessment_id: int, n: int | None = None) -> Ver
     return db.read(engine, work)
 
 
-def versions(engine: Engine, assessment_id: int) -> list[VersionRecord]:
-    """Every version of an assessment, oldest first."""
+def versions(engine: Engine, assessment_id: int, *, newest: int | None = None) -> list[VersionRecord]:
+    """Every version of an assessment (or only the ``newest`` ones), oldest first."""
     def work(session: Session) -> list[VersionRecord]:
         head_row(session, assessment_id)
-        rows = session.scalars(select(AssessmentVersion).where(AssessmentVersion.assessment_id == assessment_id)
-                               .order_by(AssessmentVersion.n))
-        return [_record(r) for r in rows]
+        query = select(AssessmentVersion).where(AssessmentVersion.assessment_id == assessment_id)
+        if newest is None:
+            return [_record(r) for r in session.scalars(query.order_by(AssessmentVersion.n))]
+        rows = list(session.scalars(query.order_by(AssessmentVersion.n.desc()).limit(newest)))
+        return [_record(r) for r in reversed(rows)]
 
     return db.read(engine, work)
 

@@ -29,6 +29,7 @@ from atmpnav.web.wizard import Wizard
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PAGE_SIZE = 50
+HISTORY_SHOWN = 20
 
 
 def db(request: Request) -> Engine:
@@ -271,7 +272,8 @@ def assessment_edit(
 def _assessment_context(request: Request, engine: Engine, assessment_id: int, n: int | None) -> dict[str, Any]:
     head = assessments.summary(engine, assessment_id)
     record = assessments.get_version(engine, assessment_id, n)
-    history = assessments.versions(engine, assessment_id)
+    # The newest versions only: the page costs the same with 10 or 1,000 versions.
+    history = assessments.versions(engine, assessment_id, newest=HISTORY_SHOWN)
     chain = assessments.quick_check(engine, assessment_id)
     envelope = Envelope.model_validate({**record.envelope, "facts": {}})
     revise_url = None
