@@ -113,3 +113,14 @@ def test_audit_trail_review(site: Any, team: dict[str, Any]) -> None:
     assert imports["total"] >= 1 and imports["items"][0]["details"]["kind"]
     config = admin.get("/api/v1/audit", params={"action": "config.changed"}).json()["items"][0]
     assert config["details"]["auth"] == "accounts"
+
+
+def test_passwords_are_argon2id_hashes(site: Any) -> None:
+    from sqlalchemy import select
+
+    from atmpnav.records import db
+    from atmpnav.records.users import User
+
+    site.user("hashme", "viewer")
+    stored = db.read(site.engine, lambda s: s.scalar(select(User.password_hash).where(User.username == "hashme")))
+    assert stored.startswith("$argon2id$") and TEST_PASSWORD not in stored

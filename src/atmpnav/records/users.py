@@ -126,10 +126,24 @@ def _info(row: User) -> UserInfo:
 # --------------------------------------------------------------------------- passwords
 
 
+ENV_ARGON2_MEMORY = "ATMPNAV_ARGON2_MEMORY_KIB"
+ENV_ARGON2_TIME = "ATMPNAV_ARGON2_TIME_COST"
+
+
 def _hasher() -> Any:
+    """argon2id with RFC 9106's low-memory profile (t=3, m=64 MiB) unless the environment lowers it
+    (the test suite does, to keep its run short; never below t=1, m=8 MiB). Verification always
+    uses the parameters stored in the hash."""
+    import os
+
     from argon2 import PasswordHasher
 
-    return PasswordHasher()  # RFC 9106 low-memory profile: argon2id, t=3, m=64 MiB
+    try:
+        memory = max(8192, int(os.environ.get(ENV_ARGON2_MEMORY, "65536")))
+        rounds = max(1, int(os.environ.get(ENV_ARGON2_TIME, "3")))
+    except ValueError:
+        memory, rounds = 65536, 3
+    return PasswordHasher(time_cost=rounds, memory_cost=memory)
 
 
 def hash_password(password: str) -> str:

@@ -143,6 +143,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         ],
     )
     app.state.db = database
+    app.state.records_missing_triggers = []
     app.state.charts = ChartCache()
     app.state.render_error_page = render_error_page
 
@@ -163,14 +164,16 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/healthz", tags=["service"], summary="Liveness", response_model=HealthOut)
-    async def healthz() -> Response:
+    async def healthz(request: Request) -> Response:
         """`ok` once the app has migrated its database (at startup) and answers; 503 `records_unavailable`
         when the triggers that keep the records append-only are missing (records are then refused)."""
         if not database.ready:
             await run_in_threadpool(lambda: database.engine)
-        from atmpnav.records.integrity import missing_triggers
-
-        missing = await run_in_threadpool(missing_triggers, database.engine)
+        # The trigger check is cached for 30 s (auth.records_problem): polling stays as cheap as it was.
+        missing = app.state.records_missing_triggers
+        if auth.records_check_due(request):
+            await run_in_threadpool(auth.records_problem, request)
+            missing = app.state.records_missing_triggers
         body: dict[str, Any] = {"status": "ok", "version": __version__, "schema_revision": database.schema_revision,
                                 "records": "ok", "auth": settings.mode}
         if missing:

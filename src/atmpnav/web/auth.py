@@ -273,6 +273,12 @@ def install(app: FastAPI, settings: AuthSettings) -> None:
 TRIGGER_RECHECK_SECONDS = 30.0
 
 
+def records_check_due(request: Request) -> bool:
+    import time
+
+    return time.monotonic() - getattr(request.app.state, "records_checked_at", 0.0) > TRIGGER_RECHECK_SECONDS
+
+
 def records_problem(request: Request) -> str | None:
     """Why records cannot be served now (triggers missing), re-checked at most every 30 s."""
     import time
@@ -280,9 +286,9 @@ def records_problem(request: Request) -> str | None:
     from atmpnav.records.integrity import missing_triggers
 
     state = request.app.state
-    checked = getattr(state, "records_checked_at", 0.0)
-    if time.monotonic() - checked > TRIGGER_RECHECK_SECONDS:
+    if records_check_due(request):
         missing = missing_triggers(_engine(request))
+        state.records_missing_triggers = missing
         state.records_problem = (
             "saved records are not served: the database triggers that keep them append-only are missing or "
             f"disabled ({', '.join(missing)}); restore them and run `atmpnav verify --all`" if missing else None
