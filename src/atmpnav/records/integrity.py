@@ -233,6 +233,8 @@ def verify_assessment(engine: Engine, assessment_id: int) -> ChainReport:
     """The full check of one assessment (its versions, signatures and the events about them)."""
     from atmpnav.records.assessments import head_row
 
+    require_key()
+
     def work(session: Session) -> ChainReport:
         head_row(session, assessment_id)
         events = list(session.scalars(select(audit.AuditEvent).where(
@@ -310,8 +312,17 @@ def _rerun(row: AssessmentVersion) -> tuple[list[str], list[str]]:
     return problems, notes
 
 
+def require_key() -> None:
+    """Verification needs the existing key: a new one would make every record look forged."""
+    path = keys.key_path()
+    if not path.exists():
+        raise StorageError(f"the chain key {path} is missing: restore it from its backup (or point "
+                           f"{keys.ENV_KEY_FILE} at it) before verifying")
+
+
 def verify_all(engine: Engine, *, rerun: bool = True) -> FullReport:
     """Everything in the module doc, over the whole database."""
+    require_key()
     missing = missing_triggers(engine)
 
     def work(session: Session) -> FullReport:

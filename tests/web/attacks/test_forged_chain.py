@@ -300,3 +300,11 @@ def test_postgresql_app_role_may_insert_and_select_only(pg_schema: tuple[str, st
     finally:
         app.dispose()
         owner.dispose()
+
+
+def test_verify_refuses_to_run_without_the_key(fresh_site: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    from atmpnav.errors import StorageError
+
+    monkeypatch.setenv(keys.ENV_KEY_FILE, str(tmp_path / "nowhere" / "chain.key"))
+    with pytest.raises(StorageError, match="missing"):
+        integrity.verify_all(fresh_site.engine)
