@@ -210,6 +210,17 @@ def test_save_and_reopen_an_assessment(page: Any, artifacts: Path) -> None:
     assert page.locator("ol.versions > li").count() == 2
     shot(page, artifacts, "assessment-detail")
 
+    # Sign version 2 as its author: the password is asked again; the state becomes "in review".
+    from tests.web.conftest import TEST_PASSWORD
+
+    page.get_by_label("Sign version 2 as").select_option("authored")
+    page.get_by_label("Your password (asked again for every signature)").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign", exact=True).click()
+    page.wait_for_url(re.compile(r"signed=1"))
+    assert page.get_by_text("Signed. The signature is bound").is_visible()
+    assert page.locator(".page-head .state").inner_text().strip() == "in review"
+    assert "Browser Tester" in page.locator(".signatures").inner_text()
+
     page.get_by_role("link", name="Printable report").click()
     page.wait_for_load_state("domcontentloaded")
     assert page.locator(".disclaimer").inner_text().startswith("Not a regulatory decision.")
