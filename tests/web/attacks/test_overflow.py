@@ -64,3 +64,40 @@ def test_overlong_product_name_is_4xx(client: Any) -> None:
     assert response.status_code == 422
     response = client.post("/api/v1/assessments", json={"title": "t" * 201, "facts": CAR_T_FACTS})
     assert response.status_code == 422
+
+
+@pytest.mark.postgres
+def test_postgresql_overlong_value_is_an_input_error(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import uuid
+
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from atmpnav import store
+    from atmpnav.errors import InputError
+    from atmpnav.records.users import User
+
+    base = os.environ.get("ATMPNAV_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("ATMPNAV_TEST_POSTGRES_URL is not set")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = store.make_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False)
+    engine = store.make_engine(url)
+    try:
+        store.migrate(engine)
+        from atmpnav.records import db
+
+        moment = db.now()
+        with pytest.raises(InputError, match="does not fit"), store.session_scope(engine) as session:
+            session.add(User(username="u", full_name="x" * 500, role="viewer", password_hash="x", active=True,
+                             failed_logins=0, created_at=moment, password_changed_at=moment))
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
