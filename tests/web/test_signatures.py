@@ -124,3 +124,27 @@ def test_passwords_are_argon2id_hashes(site: Any) -> None:
     site.user("hashme", "viewer")
     stored = db.read(site.engine, lambda s: s.scalar(select(User.password_hash).where(User.username == "hashme")))
     assert stored.startswith("$argon2id$") and TEST_PASSWORD not in stored
+
+
+def test_change_own_password_and_make_a_token(site: Any) -> None:
+    from tests.web.conftest import login
+
+    me = site.client("changer", "viewer", token=False)
+    page = me.get("/account", headers=HTML).text
+    assert "Change your password" in page and "Create a token" in page
+    new_password = "a whole new passphrase"
+    wrong = me.post("/account/password", data={"current": "nope", "new": new_password, "repeat": new_password},
+                    headers=HTML)
+    assert wrong.status_code == 401
+    changed = me.post("/account/password", data={"current": TEST_PASSWORD, "new": new_password,
+                                                 "repeat": new_password}, headers=HTML, follow_redirects=False)
+    assert changed.status_code == 303
+    assert me.get("/api/v1/me").status_code == 401  # the session ended
+    login(me, "changer", new_password)
+    made = me.post("/account/tokens", data={"name": "laptop", "password": new_password}, headers=HTML)
+    assert made.status_code == 200
+    import re
+
+    token = re.search(r'id="new-token">(atmp_[^<]+)<', made.text).group(1)
+    assert site.anonymous().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()["username"] \
+        == "changer"

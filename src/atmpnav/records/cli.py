@@ -81,7 +81,7 @@ def users_add(
     typer.echo(f"added {info.username} ({info.role})")
     if generated:
         typer.echo(f"one-time password: {password}")
-        typer.echo("give it to the user over a separate channel; reset it with `atmpnav users reset-password`")
+        typer.echo("give it to the user over a separate channel; they change it on their Account page (/account)")
 
 
 @users_app.command("list")

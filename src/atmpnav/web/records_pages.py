@@ -122,6 +122,28 @@ def account(request: Request, user: Viewer) -> HTMLResponse:
     return page(request, "account.html", {"section": "account", "user": user, "new_token": None})
 
 
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    engine: Db,
+    user: Viewer,
+    current: Annotated[str, Form(max_length=users.PASSWORD_MAX)] = "",
+    new: Annotated[str, Form(max_length=users.PASSWORD_MAX)] = "",
+    repeat: Annotated[str, Form(max_length=users.PASSWORD_MAX)] = "",
+) -> Response:
+    """Change one's own password (e.g. after a one-time password): the current one is asked first."""
+    if auth.settings_of(request).single_user:
+        raise ForbiddenError("there are no passwords in single-user mode")
+    if new != repeat:
+        raise InputError("the new password and its repetition differ")
+    users.authenticate(engine, user.username, current, purpose="password change")
+    users.reset_password(engine, user.username, new, actor=user.username)
+    # Resetting ended every session of the user, this one too: log in again with the new password.
+    response = see_other("/login?next=%2Faccount")
+    auth.clear_session_cookie(request, response)
+    return response
+
+
 @router.post("/account/tokens")
 def new_token(
     request: Request,
