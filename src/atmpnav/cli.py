@@ -185,6 +185,13 @@ def _mount_subcommands() -> None:
     app.command("verify")(verify_command)
     app.command("precedents")(precedents_command)
     app.command("batch")(batch_command)
+    from atmpnav.gmp.cli import gmp_command
+
+    app.command("gmp")(gmp_command)
+    from atmpnav.documents.cli import document_command, report_command
+
+    app.command("document")(document_command)
+    app.command("report")(report_command)
 
 
 @app.command()

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from atmpnav.errors import FactsError, InputFileError
 
@@ -319,6 +319,131 @@ class HospitalExemption(Strict):
     custom_made: bool | None = None
 
 
+
+# --------------------------------------------------------------------------- manufacturing and development
+# Facts that no classification rule reads: they feed what follows from a verdict (the GMP checklist,
+# national hospital-exemption rules, incentives and procedures). All optional; absent means not known.
+
+
+class ManufacturingStage(StrEnum):
+    investigational = "investigational"
+    authorised = "authorised"
+    hospital_exemption = "hospital_exemption"
+
+
+class ClinicalPhase(StrEnum):
+    phase_i = "I"
+    phase_i_ii = "I/II"
+    phase_ii = "II"
+    phase_iii = "III"
+
+
+class Processing(StrEnum):
+    open_aseptic = "open_aseptic"
+    closed = "closed"
+    isolator = "isolator"
+    automated_closed = "automated_closed"
+
+
+class CellBank(StrEnum):
+    none = "none"
+    master_and_working = "master_and_working"
+    limited_stock = "limited_stock"
+
+
+class Decentralised(StrEnum):
+    none = "none"
+    central_plus_local_finish = "central_plus_local_finish"
+    fully_local = "fully_local"
+    point_of_care = "point_of_care"
+
+
+class MemberState(StrEnum):
+    """EU Member States and the EEA states that apply Art 3(7) of Directive 2001/83/EC (ISO 3166 codes)."""
+
+    AT = "AT"
+    BE = "BE"
+    BG = "BG"
+    HR = "HR"
+    CY = "CY"
+    CZ = "CZ"
+    DK = "DK"
+    EE = "EE"
+    FI = "FI"
+    FR = "FR"
+    DE = "DE"
+    GR = "GR"
+    HU = "HU"
+    IE = "IE"
+    IT = "IT"
+    LV = "LV"
+    LT = "LT"
+    LU = "LU"
+    MT = "MT"
+    NL = "NL"
+    PL = "PL"
+    PT = "PT"
+    RO = "RO"
+    SK = "SK"
+    SI = "SI"
+    ES = "ES"
+    SE = "SE"
+    IS = "IS"
+    LI = "LI"
+    NO = "NO"
+
+
+class OutsourcedTest(StrEnum):
+    karyotype = "karyotype"
+    exome_sequencing = "exome_sequencing"
+    genome_sequencing = "genome_sequencing"
+    sterility = "sterility"
+    mycoplasma = "mycoplasma"
+    endotoxin = "endotoxin"
+    adventitious_virus = "adventitious_virus"
+    potency = "potency"
+    other = "other"
+
+
+class Manufacturing(Strict):
+    """How the product is made (contract-part2.md §2); read by the GMP checklist and national rules."""
+
+    stage: ManufacturingStage | None = None
+    phase: ClinicalPhase | None = None
+    member_state: MemberState | None = None
+    processing: Processing | None = None
+    terminal_sterilisation_possible: bool | None = None
+    sterile_filterable: bool | None = None
+    cell_bank: CellBank | None = None
+    vector_made_in_house: bool | None = None
+    replication_competent: bool | None = None
+    several_viral_vectors_same_room: bool | None = None
+    multi_product_facility: bool | None = None
+    donor_matched: bool | None = None
+    cryopreserved: bool | None = None
+    shelf_life_hours: float | None = Field(default=None, ge=0, le=1_000_000)
+    release_before_qc_complete: bool | None = None
+    decentralised: Decentralised | None = None
+    reconstitution_at_site: bool | None = None
+    compliant_environment_available: bool | None = None
+    batches_per_year: int | None = Field(default=None, ge=0, le=1_000_000)
+    outsourced_tests: list[OutsourcedTest] | None = None
+
+
+class Development(Strict):
+    """Facts about the condition and the developer that decide incentives and procedures (EU and US)."""
+
+    orphan_prevalence_per_10000: float | None = Field(default=None, ge=0, le=10_000)
+    us_patients: int | None = Field(default=None, ge=0, le=10_000_000_000)
+    serious_condition: bool | None = None
+    life_threatening: bool | None = None
+    unmet_medical_need: bool | None = None
+    preliminary_clinical_evidence: bool | None = None
+    paediatric_relevance: bool | None = None
+    sme: bool | None = None
+    clinical_trial_planned: bool | None = None
+
+
 class ProductFacts(Strict):
     name: str | None = None
     description: str | None = None
@@ -343,6 +468,9 @@ class ProductFacts(Strict):
     cells_or_tissues: CellsOrTissues | None = None
     device: Device | None = None
     hospital_exemption: HospitalExemption | None = None
+    # Added for what follows (GMP checklist, national rules, incentives); no rule reads them.
+    manufacturing: Manufacturing | None = None
+    development: Development | None = None
 
     @model_validator(mode="after")
     def _organ_has_tissue(self) -> ProductFacts:

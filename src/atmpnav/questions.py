@@ -14,7 +14,7 @@ class Question:
     fact: str
     text: str
     help: str
-    kind: str  # "bool" | "enum" | "list"
+    kind: str  # "bool" | "enum" | "list" | "number"
     options: tuple[str, ...] = ()
 
 
@@ -154,6 +154,75 @@ _Q: list[Question] = [
              "only on bacteria.", "bool"),
 ]
 
+# Questions about manufacturing and development: asked by the GMP checklist, the national
+# hospital-exemption rules and the incentives, only where the answer changes what they list.
+_Q += [
+    Question("manufacturing.stage", "Is the product made for clinical trials, for the market, or under a hospital "
+             "exemption?", "investigational: clinical trial supplies; authorised: with a marketing "
+             "authorisation; hospital_exemption: under Art 3(7) of Directive 2001/83/EC.", "enum",
+             _opts(f.ManufacturingStage)),
+    Question("manufacturing.phase", "Which clinical phase are the trials in?",
+             "Process validation is proportionate in the early phases (I and I/II).", "enum", _opts(f.ClinicalPhase)),
+    Question("manufacturing.member_state", "In which EU/EEA Member State is the product made and used?",
+             "Two-letter ISO code, e.g. DE, FR, ES; national hospital-exemption rules differ.", "enum",
+             _opts(f.MemberState)),
+    Question("manufacturing.processing", "Are the processing steps open (aseptic), or done in a closed system, "
+             "an isolator or a closed automated platform?", "open_aseptic: the product meets the room air during "
+             "additions or manipulations; closed: never exposed to the room.", "enum", _opts(f.Processing)),
+    Question("manufacturing.terminal_sterilisation_possible", "Can the finished product be terminally sterilised "
+             "in its final container?", "Living cells and most vectors cannot: they are made aseptically.", "bool"),
+    Question("manufacturing.sterile_filterable", "Can the product be sterile filtered?",
+             "Many vectors, plasmids and mRNA products can; cells cannot.", "bool"),
+    Question("manufacturing.cell_bank", "Is the product made from a cell bank?",
+             "master_and_working: a two-tier master/working cell bank; limited_stock: a cell stock from a few "
+             "passages; none: fresh donor or patient cells.", "enum", _opts(f.CellBank)),
+    Question("manufacturing.vector_made_in_house", "Do you make the vector or plasmid yourself (rather than buy "
+             "it from a supplier)?", "", "bool"),
+    Question("manufacturing.replication_competent", "Is the vector or virus replication-competent (e.g. an "
+             "oncolytic virus)?", "", "bool"),
+    Question("manufacturing.several_viral_vectors_same_room", "Are different viral vectors processed in the same "
+             "room at the same time?", "", "bool"),
+    Question("manufacturing.multi_product_facility", "Are other products made in the same facility?",
+             "Concurrently or in campaigns.", "bool"),
+    Question("manufacturing.donor_matched", "Is each batch made from a donor matched to one patient?",
+             "Allogeneic 'matched donor' products are treated like autologous ones for batches and samples.", "bool"),
+    Question("manufacturing.cryopreserved", "Is the product (or its starting material) stored frozen, at -60 °C or "
+             "below?", "", "bool"),
+    Question("manufacturing.shelf_life_hours", "What is the shelf life of the finished product, in hours?",
+             "A number, e.g. 48.", "number"),
+    Question("manufacturing.release_before_qc_complete", "Must batches be released before every quality-control "
+             "result is available (e.g. sterility)?", "Usual for short shelf lives.", "bool"),
+    Question("manufacturing.decentralised", "Is the product made at one site, or partly or fully at sites close to "
+             "the patient?", "central_plus_local_finish: central manufacture with finishing at local sites; "
+             "fully_local: full manufacture at local sites; point_of_care: at the treatment centre.", "enum",
+             _opts(f.Decentralised)),
+    Question("manufacturing.reconstitution_at_site", "Is the product thawed, washed, diluted or otherwise "
+             "reconstituted at the treatment site before use?", "", "bool"),
+    Question("manufacturing.compliant_environment_available", "Is a Grade A in Grade B environment available for "
+             "the open steps?", "", "bool"),
+    Question("manufacturing.batches_per_year", "How many batches are made per year?",
+             "A number; it sets how often aseptic process simulations are run.", "number"),
+    Question("manufacturing.outsourced_tests", "Which specialised tests are done by outside laboratories?",
+             "List them, separated by commas; 'none' if none.", "list", _opts(f.OutsourcedTest)),
+    Question("development.orphan_prevalence_per_10000", "How many people in 10,000 in the EU have the condition?",
+             "A number (prevalence); EU orphan designation needs at most 5 in 10,000.", "number"),
+    Question("development.us_patients", "How many people in the US have the condition?",
+             "A number; US orphan designation needs fewer than 200,000.", "number"),
+    Question("development.serious_condition", "Is the condition serious (or seriously debilitating)?", "", "bool"),
+    Question("development.life_threatening", "Is the condition life-threatening?", "", "bool"),
+    Question("development.unmet_medical_need", "Is there no satisfactory treatment, or would the product bring a "
+             "major benefit over existing ones?", "", "bool"),
+    Question("development.preliminary_clinical_evidence", "Is there preliminary clinical evidence that the product "
+             "may address the unmet need?", "Early clinical data (for PRIME, RMAT and breakthrough designation).",
+             "bool"),
+    Question("development.paediatric_relevance", "Does the condition also occur in children?",
+             "A paediatric investigation plan or a waiver is needed for a new marketing authorisation.", "bool"),
+    Question("development.sme", "Is the developer a micro, small or medium-sized enterprise (SME) established in "
+             "the EU?", "Commission Recommendation 2003/361/EC: fewer than 250 staff and turnover up to EUR 50 "
+             "million or balance sheet up to EUR 43 million.", "bool"),
+    Question("development.clinical_trial_planned", "Are clinical trials planned?", "", "bool"),
+]
+
 QUESTIONS: dict[str, Question] = {q.fact: q for q in _Q}
 
 
@@ -177,6 +246,14 @@ def coerce_answer(fact: str, raw: str) -> Any:
         if text.isdigit() and 1 <= int(text) <= len(q.options):
             return q.options[int(text) - 1]
         raise ValueError(f"choose one of: {', '.join(q.options)}")
+    if q.kind == "number":
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError("answer with a number") from None
+        if number < 0 or number != number:
+            raise ValueError("answer with a number of 0 or more")
+        return int(number) if number.is_integer() else number
     if text in {"none", "-"}:
         return []
     items = [t.strip() for t in text.replace(";", ",").split(",") if t.strip()]

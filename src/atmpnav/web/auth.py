@@ -47,6 +47,10 @@ CSRF_COOKIE = "csrftoken"
 CSRF_FIELD = "csrftoken"
 ABSOLUTE_SESSION = timedelta(hours=12)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: Form posts that only compute an answer and store nothing (a POST because the input is long): no
+#: CSRF token needed, so that a form in any page (or a macro without the page's context) can post them.
+#: Requests from another site are still refused.
+READ_ONLY_POSTS = frozenset({"/describe", "/gmp"})
 LOCAL_USER = UserInfo(id=0, username="local", full_name="Local user (single-user mode)", role="admin", active=True,
                       locked=False, created_at="")
 
@@ -206,7 +210,8 @@ class CrossOriginGuard:
             problem = f"a request from another origin ({origin[:80]}) is refused"
         elif origin == "null":
             problem = "a request from an opaque origin is refused"
-        elif not scope["path"].startswith("/api/") and f"{CSRF_COOKIE}=" not in headers.get("cookie", ""):
+        elif (not scope["path"].startswith("/api/") and scope["path"] not in READ_ONLY_POSTS
+              and f"{CSRF_COOKIE}=" not in headers.get("cookie", "")):
             problem = "the form has no CSRF token: reload the page and submit it again"
         if problem is None:
             await self.app(scope, receive, send)
@@ -244,8 +249,8 @@ def install(app: FastAPI, settings: AuthSettings) -> None:
     app.state.auth = settings
 
     def skip_api(scope: Scope) -> bool:
-        # The API authenticates with bearer tokens (never cookies), so it cannot be forged from a page.
-        return bool(scope["path"].startswith("/api/"))
+        # The API changes records only with bearer tokens (never cookies), so it cannot be forged from a page.
+        return bool(scope["path"].startswith("/api/") or scope["path"] in READ_ONLY_POSTS)
 
     class Csrf:
         def __init__(self, inner: ASGIApp) -> None:

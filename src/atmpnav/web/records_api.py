@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from atmpnav.assess import AssessmentInput
 from atmpnav.engine import parse_date
 from atmpnav.facts import ProductFacts
+from atmpnav.gmp import checklist_of_envelope
 from atmpnav.records import assessments, audit, integrity, signatures
 from atmpnav.records.assessments import INT_MAX, Product
 from atmpnav.records.rerun import rerun, save_rerun
@@ -291,7 +292,8 @@ def assessment_report(
         request,
         "report.html",
         {"head": head, "record": record, "envelope": envelope, "chain": chain,
-         "evaluated_on": parse_date(record.as_of), "signed": signature_block(sigs)},
+         "evaluated_on": parse_date(record.as_of), "signed": signature_block(sigs),
+         "gmp": checklist_of_envelope(Envelope.model_validate(record.envelope))},
     )
 
 

@@ -30,6 +30,7 @@ NAV = (
     ("/registry", "Registry", "registry"),
     ("/categories", "Categories & rules", "categories"),
     ("/assessments", "Assessments", "assessments"),
+    ("/gmp", "GMP", "gmp"),
 )
 CONFIDENCE_LABELS = {"V": "verified", "K": "established", "U": "uncertain"}
 OUTCOME_LABELS = {
@@ -170,6 +171,13 @@ def _request_context(request: Any) -> dict[str, Any]:
     context["form_token_input"] = lambda: Markup(
         f'<input type="hidden" name="form_token" value="{secrets.token_urlsafe(18)}">')
     return context
+def facts_json(facts: Any) -> str:
+    """Facts as the JSON a form posts on (to the GMP checklist), keeping an unknown ``present``."""
+    import json
+
+    from atmpnav.assess import facts_to_json
+
+    return json.dumps(facts_to_json(facts), ensure_ascii=False)
 
 
 @lru_cache(maxsize=1)
@@ -199,5 +207,6 @@ def templates() -> Jinja2Templates:
         query=query,
         fact_rows=fact_rows,
         verdicts_of=verdicts_of,
+        facts_as_json=facts_json,
     )
     return found

@@ -57,6 +57,13 @@ def decode_value(fact: str, raw: str | list[str]) -> Any:
             raise InputError(f"{fact}: unknown step(s) {', '.join(bad)}; allowed: {', '.join(question.options)}")
         return list(dict.fromkeys(items))
     text = (raw if isinstance(raw, str) else (raw[0] if raw else "")).strip()
+    if question.kind == "number":
+        from atmpnav.questions import coerce_answer
+
+        try:
+            return coerce_answer(fact, text)
+        except ValueError as err:
+            raise InputError(f"{fact}: {err}") from None
     if question.kind == "bool":
         if text in ("true", "false"):
             return text == "true"
