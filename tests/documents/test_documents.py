@@ -188,7 +188,9 @@ def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_document_and_report(tmp_path: Path, engine: Any) -> None:
-    env = {store.ENV_DATABASE_URL: os.environ[store.ENV_DATABASE_URL], store.ENV_DATA_DIR: str(tmp_path / "d")}
+    # The same data directory as the saved assessment: the chain key that keyed its records is there.
+    env = {store.ENV_DATABASE_URL: os.environ[store.ENV_DATABASE_URL],
+           store.ENV_DATA_DIR: os.environ[store.ENV_DATA_DIR]}
     facts_file = tmp_path / "car-t.yaml"
     facts_file.write_text(yaml.safe_dump(BASES["car_t"][0]))
     out = tmp_path / "ema.docx"

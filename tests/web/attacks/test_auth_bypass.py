@@ -14,10 +14,11 @@ OPEN = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout")}
 
 
 def record_routes(app: Any) -> list[tuple[str, str]]:
-    from atmpnav.web import records_api, records_pages
+    from atmpnav.web import documents_api, gmp_api, gmp_pages, records_api, records_pages
 
     found = []
-    for route in [*records_api.router.routes, *records_pages.router.routes]:
+    routers = [records_api, records_pages, gmp_api, gmp_pages, documents_api]
+    for route in [r for module in routers for r in module.router.routes]:
         path = getattr(route, "path", "")
         if path.startswith(RECORD_PREFIXES):
             for method in sorted(getattr(route, "methods", ()) - {"HEAD"}):
@@ -26,7 +27,7 @@ def record_routes(app: Any) -> list[tuple[str, str]]:
 
 
 def concrete(path: str, aid: int) -> str:
-    return re.sub(r"\{n\}", "1", re.sub(r"\{assessment_id\}", str(aid), path))
+    return re.sub(r"\{kind\}", "report", re.sub(r"\{n\}", "1", re.sub(r"\{assessment_id\}", str(aid), path)))
 
 
 @pytest.fixture(scope="module")
