@@ -60,6 +60,13 @@ def rules_markdown() -> str:
              "knowledge, U uncertain (verify before relying on it).", ""]
     for code, ruleset in JURISDICTIONS.items():
         lines += [f"# {ruleset.name} ({code}, rule set {ruleset.version})", ""]
+        if ruleset.outcomes:
+            lines += [f"Outcomes: {'; '.join(f'`{o}`' for o in ruleset.outcomes)}. Inside the advanced-therapy "
+                      f"regime (`advanced`): {'; '.join(f'`{o}`' for o in sorted(ruleset.advanced_outcomes))}.", ""]
+        if ruleset.sources:
+            lines += ["Sources:", "", *[f"- {source}" for source in ruleset.sources], ""]
+        if ruleset.sources_as_of:
+            lines += [f"How current: {ruleset.sources_as_of}", ""]
         for row in list_rules(code):
             lines += [f"## {row['id']} — {row['title']}", "", f"- Question: {row['question']}",
                       f"- Basis: {row['citation']}", f"- Confidence: {row['confidence']}; applies: {row['period']}"]

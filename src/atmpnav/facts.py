@@ -181,6 +181,9 @@ class TissueOrigin(StrEnum):
     placenta_amnion = "placenta_amnion"
     pluripotent_stem_cells = "pluripotent_stem_cells"
     tumour = "tumour"
+    # Added for Canada: heart valves and dura mater are outside the CTO Regulations (SOR/2007-118, s 3(1)(c)).
+    heart_valve = "heart_valve"
+    dura_mater = "dura_mater"
     other = "other"
 
 
@@ -290,6 +293,23 @@ class CellsOrTissues(Strict):
     # Added: what the cells are and what they are to do in the patient (derive the essential function).
     cell_type: CellType | None = None
     intended_action: IntendedAction | None = None
+    # Canada, Australia, South Korea: facts only those rule sets read (asked only when they are selected).
+    # Each regulator defines minimal manipulation and homologous use itself; left blank, they are derived
+    # from ``manipulations`` and ``same_essential_function`` or the observable facts (said in the step).
+    minimally_manipulated_ca: bool | None = None
+    homologous_use_ca: bool | None = None
+    transplant_into_another_person: bool | None = None  # CA: allogeneic transplantation (SOR/2007-118)
+    systemic_metabolic_ca: bool | None = None  # CA: systemic effect AND depends on metabolic activity
+    minimally_manipulated_au: bool | None = None
+    homologous_use_au: bool | None = None
+    # AU autologous tiers: collected from a patient under a registered practitioner's clinical care and made
+    # by that practitioner (or under their supervision) for that patient; made in a hospital for one of its
+    # patients; advertised to consumers; one indication in one clinical procedure.
+    treating_practitioner_au: bool | None = None
+    made_in_hospital_au: bool | None = None
+    advertised_to_consumers_au: bool | None = None
+    single_indication_single_procedure_au: bool | None = None
+    minimally_manipulated_kr: bool | None = None
     # US facts (21 CFR 1271), read by a US classifier.
     structural_tissue: bool | None = None
     minimally_manipulated_us: bool | None = None
@@ -298,6 +318,9 @@ class CellsOrTissues(Strict):
     systemic_effect: bool | None = None
     donor_relation: DonorRelation | None = None
     same_surgical_procedure: bool | None = None
+    # JP facts (PMD Act Art 2(9)(i); ASRM classes), read by the Japanese classifier (derived when blank).
+    cultured_or_processed_jp: bool | None = None
+    somatic_stem_cells: bool | None = None
 
 
 class Device(Strict):
@@ -471,6 +494,8 @@ class ProductFacts(Strict):
     # Added for what follows (GMP checklist, national rules, incentives); no rule reads them.
     manufacturing: Manufacturing | None = None
     development: Development | None = None
+    # UK fact (SI 2025/87): only makeable at the point of care or in modular units; a pathway, never a class.
+    point_of_care_manufacture: bool | None = None
 
     @model_validator(mode="after")
     def _organ_has_tissue(self) -> ProductFacts:

@@ -16,6 +16,11 @@ class Question:
     help: str
     kind: str  # "bool" | "enum" | "list" | "number"
     options: tuple[str, ...] = ()
+    # The jurisdictions whose rules read this fact; empty: every jurisdiction (shown and asked for all).
+    jurisdictions: tuple[str, ...] = ()
+
+    def serves(self, codes: list[str] | tuple[str, ...]) -> bool:
+        return not self.jurisdictions or any(code.upper() in self.jurisdictions for code in codes)
 
 
 def _opts(enum: type[StrEnum]) -> tuple[str, ...]:
@@ -128,6 +133,38 @@ _Q: list[Question] = [
              "patient during the same operation?", "", "bool"),
     Question("cells_or_tissues.structural_tissue", "(US) Is it structural tissue (bone, skin, cartilage, tendon, "
              "amnion…) rather than cells?", "", "bool"),
+    Question("cells_or_tissues.minimally_manipulated_ca", "(Canada) Are the cells or tissues only minimally "
+             "manipulated, as the CTO Regulations define it?", "Derived from the processing steps when left blank "
+             "(culture, activation, genetic modification or differentiation: no).", "bool", jurisdictions=("CA",)),
+    Question("cells_or_tissues.homologous_use_ca", "(Canada) Do the cells or tissues perform the same basic "
+             "function in the recipient as in the donor (homologous use)?", "Derived from the essential-function "
+             "answer when left blank.", "bool", jurisdictions=("CA",)),
+    Question("cells_or_tissues.transplant_into_another_person", "(Canada) Are the cells, tissues or organs "
+             "transplanted into a person other than the donor?", "Derived from whose cells they are when left "
+             "blank; the CTO Regulations do not apply to autologous use.", "bool", jurisdictions=("CA",)),
+    Question("cells_or_tissues.systemic_metabolic_ca", "(Canada) Do the cells both have a systemic effect and "
+             "depend on their metabolic activity for their primary function?", "Islet cells and blood-forming "
+             "cells from marrow, peripheral or cord blood do not count.", "bool", jurisdictions=("CA",)),
+    Question("cells_or_tissues.minimally_manipulated_au", "(Australia) Are the cells or tissues only minimally "
+             "manipulated, as the TGA uses the term?", "Derived from the processing steps when left blank.", "bool",
+             jurisdictions=("AU",)),
+    Question("cells_or_tissues.homologous_use_au", "(Australia) Are the cells or tissues used for the same basic "
+             "function they had in the donor (homologous use)?", "Derived from the essential-function answer "
+             "when left blank.", "bool", jurisdictions=("AU",)),
+    Question("cells_or_tissues.treating_practitioner_au", "(Australia) Are the cells collected from a patient under "
+             "the clinical care of a registered medical or dental practitioner, and made by that practitioner (or "
+             "under their professional supervision) for that patient?", "", "bool", jurisdictions=("AU",)),
+    Question("cells_or_tissues.made_in_hospital_au", "(Australia) Is the product made in a hospital (apart from "
+             "storage and testing) for a patient of that hospital?", "", "bool", jurisdictions=("AU",)),
+    Question("cells_or_tissues.advertised_to_consumers_au", "(Australia) Is the product or its use advertised to "
+             "consumers?", "", "bool", jurisdictions=("AU",)),
+    Question("cells_or_tissues.single_indication_single_procedure_au", "(Australia) Is it used for a single "
+             "indication in a single clinical procedure by the practitioner with primary clinical responsibility?",
+             "", "bool", jurisdictions=("AU",)),
+    Question("cells_or_tissues.minimally_manipulated_kr", "(South Korea) Are the cells or tissues processed only by "
+             "simple separation, cleaning, freezing, thawing or similar minimal manipulation that keeps their "
+             "biological properties?", "Derived from the processing steps when left blank.", "bool",
+             jurisdictions=("KR",)),
     Question("device.present", "Is a medical device, scaffold, matrix, membrane or capsule part of the product?",
              "Do not count syringes, catheters or applicators supplied separately.", "bool"),
     Question("device.integral", "Do the device and the cells form one product that is used together?",
@@ -152,6 +189,18 @@ _Q: list[Question] = [
     Question("nucleic_acid.transferred_into_human_cells", "(US) Is genetic material transferred into human cells "
              "(the patient's, or cells given to the patient)?", "No for engineered bacteria or phages that act "
              "only on bacteria.", "bool"),
+    Question("cells_or_tissues.cultured_or_processed_jp", "(JP) Have the cells been cultured or otherwise "
+             "processed (培養その他の加工)?", "Processing is proliferation, activation by drugs, changing biological "
+             "properties, combination with non-cellular components or genetic engineering; separation, cutting, "
+             "isolation, antibiotics, washing, sterilisation, freezing and thawing are not. Derived from the "
+             "processing steps when left blank.", "bool", jurisdictions=("JP",)),
+    Question("cells_or_tissues.somatic_stem_cells", "(JP) Are the active cells somatic stem cells (e.g. mesenchymal, "
+             "adipose-derived or haematopoietic stem cells)?", "Decides ASRM class II for autologous cells.", "bool",
+             jurisdictions=("JP",)),
+    Question("point_of_care_manufacture", "(UK) Can the product only be made at or near the place of treatment "
+             "(point of care), or does it need modular (mobile) manufacturing units?",
+             "Because of its shelf life, method of manufacture or constituents; decides whether MHRA's point-of-care "
+             "or modular-manufacture designation (SI 2025/87) is open to it.", "bool", jurisdictions=("UK",)),
 ]
 
 # Questions about manufacturing and development: asked by the GMP checklist, the national
@@ -222,8 +271,19 @@ _Q += [
              "million or balance sheet up to EUR 43 million.", "bool"),
     Question("development.clinical_trial_planned", "Are clinical trials planned?", "", "bool"),
 ]
+_US_ONLY = ("minimally_manipulated_us", "homologous_use_us", "combined_with_other_article", "systemic_effect",
+            "donor_relation", "same_surgical_procedure", "structural_tissue", "transferred_into_human_cells")
+_Q = [Question(q.fact, q.text, q.help, q.kind, q.options, ("US",)) if q.fact.split(".")[-1] in _US_ONLY else q
+      for q in _Q]
+_Q = [Question(q.fact, q.text, q.help, q.kind, q.options, ("EU",)) if q.fact == "hospital_exemption.same_member_state"
+      else q for q in _Q]
 
 QUESTIONS: dict[str, Question] = {q.fact: q for q in _Q}
+
+
+def questions_for(codes: list[str] | tuple[str, ...]) -> list[Question]:
+    """The questions that serve at least one of the jurisdictions (the facts their rules read)."""
+    return [q for q in _Q if q.serves(codes)]
 
 
 def question_for(fact: str) -> Question:

@@ -157,7 +157,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.add_middleware(errors.BodySizeLimit, limit=errors.MAX_BODY_BYTES)
     app.add_middleware(SecurityHeaders)
 
-    from atmpnav.web import api, records_api, records_pages, views
+    from atmpnav.web import api, compare_pages, records_api, records_pages, views
 
     app.include_router(records_api.router)
     app.include_router(api.router)
@@ -168,6 +168,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.include_router(gmp_api.router)
     app.include_router(documents_api.router)
     app.include_router(gmp_pages.router)
+    app.include_router(compare_pages.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/healthz", tags=["service"], summary="Liveness", response_model=HealthOut)

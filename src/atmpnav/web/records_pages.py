@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from atmpnav.assess import TEXT_MAX, AssessmentInput
 from atmpnav.engine import parse_date
 from atmpnav.errors import InputError
-from atmpnav.facts import ProductFacts, decode_document, parse_facts
+from atmpnav.facts import ProductFacts
 from atmpnav.records import assessments, audit, signatures, users
 from atmpnav.records.assessments import INT_MAX, Product
 from atmpnav.records.rerun import rerun, save_rerun
@@ -24,7 +24,7 @@ from atmpnav.verdict import Envelope
 from atmpnav.web import auth
 from atmpnav.web.highlight import highlight
 from atmpnav.web.templating import templates
-from atmpnav.web.views import _facts_text, _jurisdictions, _query
+from atmpnav.web.views import _facts_text, _jurisdictions, _parse_facts_text, _query
 from atmpnav.web.wizard import Wizard
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -190,12 +190,6 @@ def assessment_list(
 # --------------------------------------------------------------------------- create / edit
 
 
-def _parse_facts_text(raw: str) -> ProductFacts:
-    if not raw.strip():
-        raise InputError("facts: the facts are empty")
-    return parse_facts(decode_document(raw, source="facts"), source="facts")
-
-
 def _form_input(kind: str, facts: str, text: str, indication: str) -> AssessmentInput:
     if kind == "facts":
         return AssessmentInput.of_facts(_parse_facts_text(facts))
@@ -214,7 +208,7 @@ def assessment_create(
     text: Annotated[str, Form(max_length=TEXT_MAX)] = "",
     indication: Annotated[str, Form(max_length=2000)] = "",
     as_of: Annotated[str, Form(max_length=10)] = "",
-    jurisdiction: Annotated[list[str], Form(max_length=5)] = [],  # noqa: B006 - FastAPI form list default
+    jurisdiction: Annotated[list[str], Form(max_length=16)] = [],  # noqa: B006 - FastAPI form list default
     product_name: Annotated[str, Form(max_length=assessments.NAME_MAX)] = "",
     description: Annotated[str, Form(max_length=assessments.DESCRIPTION_MAX)] = "",
     intended_use: Annotated[str, Form(max_length=assessments.DESCRIPTION_MAX)] = "",

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode
 from fastapi.templating import Jinja2Templates
 
 from atmpnav import __version__
+from atmpnav.questionnaire import help_text, option_label, value_label
 from atmpnav.questions import QUESTIONS
 from atmpnav.verdict import Envelope, Verdict
 from atmpnav.views.text import REGIME_NAMES, headline
@@ -180,6 +181,12 @@ def facts_json(facts: Any) -> str:
     return json.dumps(facts_to_json(facts), ensure_ascii=False)
 
 
+def _ambiguity(item: Any) -> Any:
+    from atmpnav.ambiguities import resolve
+
+    return resolve(item)
+
+
 @lru_cache(maxsize=1)
 def templates() -> Jinja2Templates:
     found = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[_request_context])
@@ -199,6 +206,11 @@ def templates() -> Jinja2Templates:
         headline=headline,
         pct=lambda x: f"{float(x):.0%}",
         quote_path=lambda v: quote(str(v), safe=""),
+        ambiguity=_ambiguity,
+        basename=lambda p: Path(str(p)).name if p else "",
+        option_label=option_label,
+        help_text=help_text,
+        value_label=value_label,
     )
     env.globals.update(
         app_version=__version__,
