@@ -75,5 +75,14 @@ fi
 # The tests create one schema per test in this database.
 psql_admin -d "$PG_DB" -c "GRANT CREATE ON DATABASE \"${PG_DB}\" TO \"${PG_USER}\"" >&2
 
+# A second login role for the test that runs the app with INSERT and SELECT only on the record tables
+# (the test grants it those rights on its own schema; the role itself owns nothing).
+APP_USER="${PG_USER}_app"
+if [[ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '${APP_USER}'")" != 1 ]]; then
+  log "creating role ${APP_USER}"
+  psql_admin -c "CREATE ROLE \"${APP_USER}\" LOGIN PASSWORD '${APP_USER}'" >&2
+fi
+psql_admin -d "$PG_DB" -c "GRANT CONNECT ON DATABASE \"${PG_DB}\" TO \"${APP_USER}\"" >&2
+
 log "PostgreSQL ${VERSION} ready on 127.0.0.1:${PORT}, database ${PG_DB}"
 echo "export ATMPNAV_TEST_POSTGRES_URL=postgresql+psycopg://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${PORT}/${PG_DB}"

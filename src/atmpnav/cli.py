@@ -47,7 +47,8 @@ def classify(
         typer.Option("--jurisdiction", "-j", help="Jurisdiction(s) to apply, repeatable, or 'all' for every rule set "
                      "(default: EU). With more than one, a comparison table comes first."),
     ] = None,
-    top: Annotated[int, typer.Option("--precedents", "-k", help="Similar cases to show with --text.")] = 5,
+    top: Annotated[int, typer.Option("--precedents", "-k", min=0, max=50,
+                                     help="Similar cases to show with --text.")] = 5,
 ) -> None:
     """Classify a product from a facts file or a plain description, with the reasoning and open questions."""
     from atmpnav.assess import AssessmentInput, evaluate
@@ -251,10 +252,15 @@ def serve(
 
 
 def _mount_subcommands() -> None:
+    from atmpnav.records.cli import assessments_app, audit_app, users_app, verify_command
     from atmpnav.registry.cli import app as registry_app
     from atmpnav.text.cli import batch_command, precedents_command
 
     app.add_typer(registry_app, name="registry")
+    app.add_typer(users_app, name="users")
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(assessments_app, name="assessments")
+    app.command("verify")(verify_command)
     app.command("precedents")(precedents_command)
     app.command("batch")(batch_command)
     from atmpnav.gmp.cli import gmp_command
@@ -274,9 +280,13 @@ def info(as_json: AsJson = False) -> None:
 
     data: dict[str, Any] = {"version": __version__,
                             "rule_sets": {k: v.version for k, v in JURISDICTIONS.items()}}
+    from atmpnav.records.anchors import anchor_path
+    from atmpnav.records.keys import key_path
     from atmpnav.store import describe
 
     data.update(describe())
+    data["chain_key_file"] = str(key_path())
+    data["anchor_file"] = str(anchor_path())
     if as_json:
         _echo_json(data)
         return

@@ -22,7 +22,13 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-MODEL_MODULES: tuple[str, ...] = ("atmpnav.registry.models", "atmpnav.assessments")
+MODEL_MODULES: tuple[str, ...] = (
+    "atmpnav.registry.models",
+    "atmpnav.records.assessments",
+    "atmpnav.records.users",
+    "atmpnav.records.signatures",
+    "atmpnav.records.audit",
+)
 
 
 class Base(DeclarativeBase):

@@ -145,9 +145,11 @@ def dispose_engines() -> None:
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on any error.
-    Database errors surface as :class:`StorageError`."""
-    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+    Database errors surface as :class:`StorageError`; a value too long for its column as :class:`InputError`."""
+    from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
     from sqlalchemy.orm import Session
+
+    from atmpnav.errors import InputError
 
     session = Session(engine, expire_on_commit=False)
     try:
@@ -156,6 +158,11 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     except OperationalError as exc:
         session.rollback()
         raise StorageError(f"database error ({mask_url(str(engine.url))}): {exc.orig or exc}") from None
+    except DataError as exc:
+        session.rollback()
+        # A value that does not fit its column (e.g. a name over 200 characters on PostgreSQL): the input's fault.
+        first_line = str(exc.orig or exc).splitlines()[0][:200]
+        raise InputError(f"a value does not fit its field: {first_line}") from None
     except SQLAlchemyError:
         session.rollback()
         raise

@@ -53,11 +53,12 @@ def engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def save(engine: Any, base: str = "car_t", **manufacturing: Any) -> int:
-    from atmpnav import assessments
+    from atmpnav.records import assessments, integrity
 
+    integrity.ensure_ready(engine)
     facts = make(base, manufacturing or {"processing": "closed", "release_before_qc_complete": True})
     return assessments.create(engine, title=f"{base} <review> & sign-off", given=AssessmentInput.of_facts(facts),
-                              jurisdictions=["EU"], as_of="2026-11-30", note=None).assessment_id
+                              jurisdictions=["EU"], as_of="2026-11-30", note=None).record.assessment_id
 
 
 # --------------------------------------------------------------------------- EMA classification request
@@ -187,7 +188,9 @@ def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_document_and_report(tmp_path: Path, engine: Any) -> None:
-    env = {store.ENV_DATABASE_URL: os.environ[store.ENV_DATABASE_URL], store.ENV_DATA_DIR: str(tmp_path / "d")}
+    # The same data directory as the saved assessment: the chain key that keyed its records is there.
+    env = {store.ENV_DATABASE_URL: os.environ[store.ENV_DATABASE_URL],
+           store.ENV_DATA_DIR: os.environ[store.ENV_DATA_DIR]}
     facts_file = tmp_path / "car-t.yaml"
     facts_file.write_text(yaml.safe_dump(BASES["car_t"][0]))
     out = tmp_path / "ema.docx"

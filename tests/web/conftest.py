@@ -1,6 +1,8 @@
 """Fixtures for the web tests: the real app on a fresh SQLite database in a temporary directory
-(never the user's data dir), a live uvicorn server in a subprocess on a free loopback port, and
-Debian's Chromium driven by Playwright (browser tests are skipped when it is not installed)."""
+(never the user's data dir) with real user accounts (:class:`Site`, the one fixture factory: users
+with roles, logged-in clients with a session and an API token), a live uvicorn server in a
+subprocess on a free loopback port, and Debian's Chromium driven by Playwright (browser tests are
+skipped when it is not installed)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +49,87 @@ def web_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
     store.dispose_engines()
 
 
+TEST_PASSWORD = "correct horse battery staple"
+BROWSER_USER = "browser"
+
+
+def _forms_client_class() -> type:
+    from fastapi.testclient import TestClient
+
+    class FormsClient(TestClient):  # type: ignore[misc]
+        """A TestClient that submits forms as a browser does with the rendered page: with the CSRF
+        token of its cookie (a page render sets it)."""
+
+        user: Any = None
+        token: str | None = None
+
+        def post(self, url: str, *args: Any, **kwargs: Any) -> Any:
+            data = kwargs.get("data")
+            if isinstance(data, dict) and not str(url).startswith("/api/") and "csrftoken" not in data:
+                if "csrftoken" not in self.cookies:
+                    super().get("/login")
+                kwargs["data"] = {**data, "csrftoken": self.cookies.get("csrftoken", "")}
+            return super().post(url, *args, **kwargs)
+
+    return FormsClient
+
+
+@dataclass
+class Site:
+    """The real app on a real database, with user accounts made on demand.
+
+    ``site.client("alice", "author")`` is a client logged in as alice (session cookie for the pages,
+    a bearer token for the API); ``site.anonymous()`` is one without a login.
+    """
+
+    app: Any
+    clients: list[Any] = field(default_factory=list)
+
+    @property
+    def engine(self) -> Any:
+        return self.app.state.db.engine
+
+    def user(self, username: str, role: str = "author", full_name: str = "") -> Any:
+        from atmpnav.records import users
+
+        try:
+            return users.get_user(self.engine, username)
+        except Exception:
+            return users.add_user(self.engine, username, TEST_PASSWORD, role=role,
+                                  full_name=full_name or username.title())
+
+    def anonymous(self) -> Any:
+        client = _forms_client_class()(self.app)
+        client.__enter__()
+        self.clients.append(client)
+        return client
+
+    def client(self, username: str = "alice", role: str = "author", *, token: bool = True) -> Any:
+        from atmpnav.records import users
+
+        user = self.user(username, role)
+        client = self.anonymous()
+        login(client, username)
+        client.user = user
+        if token:
+            client.token = users.create_token(self.engine, username, "tests")
+            client.headers["Authorization"] = f"Bearer {client.token}"
+        return client
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.__exit__(None, None, None)
+
+
+def login(client: Any, username: str, password: str = TEST_PASSWORD) -> Any:
+    """Log in through the login form (as a browser would); returns the response."""
+    client.get("/login")
+    response = client.post("/login", data={"username": username, "password": password, "next": "/assessments"},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return response
+
+
 @pytest.fixture(scope="module")
 def app(web_env: dict[str, str]) -> Any:
     from atmpnav.web.app import create_app
@@ -54,27 +138,48 @@ def app(web_env: dict[str, str]) -> Any:
 
 
 @pytest.fixture(scope="module")
-def client(app: Any) -> Iterator[Any]:
-    """A TestClient on the real app (startup migrates the database and seeds the registry)."""
-    from fastapi.testclient import TestClient
+def site(app: Any) -> Iterator[Site]:
+    """The app with its database migrated (startup), ready to make users and logged-in clients."""
+    made = Site(app)
+    made.anonymous()  # runs the startup: migrations, registry seed, the audit trail
+    try:
+        yield made
+    finally:
+        made.close()
 
-    with TestClient(app) as test_client:
-        yield test_client
+
+@pytest.fixture(scope="module")
+def client(site: Site) -> Any:
+    """A client logged in as ``alice`` (role author): pages by session cookie, API by bearer token."""
+    return site.client("alice", "author")
 
 
 @pytest.fixture
-def fresh_client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """A TestClient on an app with its own empty database."""
-    from fastapi.testclient import TestClient
-
+def fresh_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
+    """A site with its own empty database (and its own key and anchor file)."""
+    from atmpnav.records import integrity, keys
     from atmpnav.web.app import create_app
 
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     monkeypatch.setenv(store.ENV_DATA_DIR, str(tmp_path / "data"))
     monkeypatch.setenv(store.ENV_DATABASE_URL, url)
-    with TestClient(create_app(url)) as test_client:
-        yield test_client
-    store.dispose_engines()
+    keys.forget_keys()
+    integrity.forget_ready()
+    made = Site(create_app(url))
+    made.anonymous()
+    try:
+        yield made
+    finally:
+        made.close()
+        store.dispose_engines()
+        keys.forget_keys()
+        integrity.forget_ready()
+
+
+@pytest.fixture
+def fresh_client(fresh_site: Site) -> Any:
+    """A client logged in as ``alice`` (author) on an app with its own empty database."""
+    return fresh_site.client("alice", "author")
 
 
 # --------------------------------------------------------------------------- live server
@@ -116,6 +221,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         store.ENV_DATA_DIR: str(root / "data"),
         store.ENV_DATABASE_URL: f"sqlite:///{root / 'atmpnav-live.db'}",
     }
+    # A real account for the browser tests, made the way an administrator does.
+    subprocess.run([sys.executable, "-m", "atmpnav.cli", "users", "add", BROWSER_USER, "--role", "author",
+                    "--full-name", "Browser Tester", "--password-stdin"], input=TEST_PASSWORD + "\n", text=True,
+                   env={**os.environ, **env}, check=True, capture_output=True)
     port = free_port()
     log = root / "server.log"
     process = start_server(env, port, log)

@@ -43,7 +43,7 @@ def test_healthz_reports_the_schema_revision(client: Any) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "version": response.json()["version"],
-                               "schema_revision": store.head_revision()}
+                               "schema_revision": store.head_revision(), "records": "ok", "auth": "accounts"}
 
 
 def test_security_headers(client: Any) -> None:

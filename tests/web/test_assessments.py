@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from atmpnav import assessments, store
+from atmpnav import store
 from atmpnav.assess import AssessmentInput, facts_to_json
 from atmpnav.errors import ConflictError
+from atmpnav.records import assessments, integrity, keys
 from atmpnav.web.schemas import CAR_T_FACTS
 
 HAS_TEXT = importlib.util.find_spec("atmpnav.text.classify") is not None
@@ -41,7 +42,8 @@ def test_create_returns_version_1(client: Any) -> None:
     assert latest["ruleset"].startswith("EU:")
     assert latest["as_of"] == "2026-11-25"
     assert created["outcomes"] == {"EU": "GTMP"}
-    assert created["chain"]["ok"] is True
+    assert created["chain"]["ok"] is True and created["chain"]["scope"] == "latest"
+    assert created["latest"]["actor"] == "alice" and created["owner"] == "alice" and created["state"] == "draft"
 
 
 def test_location_header_and_reopen(client: Any) -> None:
@@ -69,7 +71,8 @@ def test_edit_adds_a_version_and_keeps_the_old_one(client: Any) -> None:
     facts = copy.deepcopy(CAR_T_FACTS)
     facts["device"] = {"present": True, "integral": True, "own_medical_purpose": True, "kind": "scaffold"}
     response = client.put(f"/api/v1/assessments/{aid}",
-                          json={"base_version": 1, "facts": facts, "note": "device added", "as_of": "2026-11-25"})
+                          json={"base_version": 1, "facts": facts, "note": "device added", "reason": "device found",
+                                "as_of": "2026-11-25"})
     assert response.status_code == 200, response.text
     edited = response.json()
     assert edited["latest_version"] == 2
@@ -84,7 +87,8 @@ def test_edit_adds_a_version_and_keeps_the_old_one(client: Any) -> None:
 
 def test_edit_without_input_reclassifies_the_previous_input(client: Any) -> None:
     created = create(client)
-    response = client.put(f"/api/v1/assessments/{created['id']}", json={"base_version": 1, "title": "Renamed"})
+    response = client.put(f"/api/v1/assessments/{created['id']}",
+                          json={"base_version": 1, "title": "Renamed", "reason": "rename"})
     edited = response.json()
     assert edited["title"] == "Renamed" and edited["latest"]["title"] == "Renamed"
     assert edited["latest"]["input"] == created["latest"]["input"]
@@ -93,8 +97,9 @@ def test_edit_without_input_reclassifies_the_previous_input(client: Any) -> None
 
 def test_stale_base_version_is_409(client: Any) -> None:
     aid = create(client)["id"]
-    assert client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "note": "mine"}).status_code == 200
-    response = client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "note": "theirs"})
+    mine = client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "note": "mine", "reason": "r"})
+    assert mine.status_code == 200
+    response = client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "note": "theirs", "reason": "r"})
     assert response.status_code == 409
     error = response.json()["error"]
     assert error["code"] == "stale_version"
@@ -106,14 +111,17 @@ def test_edit_validation(client: Any) -> None:
     aid = create(client)["id"]
     response = client.put(f"/api/v1/assessments/{aid}", json={"facts": CAR_T_FACTS})
     assert response.status_code == 422
-    assert [e["field"] for e in response.json()["error"]["details"]["errors"]] == ["base_version"]
-    response = client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "facts": CAR_T_FACTS, "text": "x"})
+    assert [e["field"] for e in response.json()["error"]["details"]["errors"]] == ["base_version", "reason"]
+    response = client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "facts": CAR_T_FACTS, "text": "x",
+                                                              "reason": "r"})
     assert response.status_code == 422
+    response = client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "facts": CAR_T_FACTS})
+    assert [e["field"] for e in response.json()["error"]["details"]["errors"]] == ["reason"]
 
 
 def test_unknown_assessment_and_version(client: Any) -> None:
     assert client.get("/api/v1/assessments/999999").json()["error"]["code"] == "not_found"
-    assert client.put("/api/v1/assessments/999999", json={"base_version": 1}).status_code == 404
+    assert client.put("/api/v1/assessments/999999", json={"base_version": 1, "reason": "r"}).status_code == 404
     aid = create(client)["id"]
     assert client.get(f"/api/v1/assessments/{aid}/versions/7").status_code == 404
     assert client.get("/api/v1/assessments/0").status_code == 422
@@ -128,7 +136,7 @@ def test_create_validation(client: Any) -> None:
 
 def test_export_json_has_every_version_and_the_chain(client: Any) -> None:
     aid = create(client)["id"]
-    client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "note": "second"})
+    client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "note": "second", "reason": "r"})
     response = client.get(f"/api/v1/assessments/{aid}/export.json")
     assert response.status_code == 200
     assert f'filename="assessment-{aid}.json"' in response.headers["content-disposition"]
@@ -139,17 +147,24 @@ def test_export_json_has_every_version_and_the_chain(client: Any) -> None:
     assert document["chain"]["head_hash"] == document["versions"][-1]["hash"]
 
 
-def test_exported_hashes_can_be_recomputed_independently(client: Any) -> None:
-    """The documented algorithm: SHA-256 of the canonical JSON of the version without its hash,
-    plus the schema name; each version's prev_hash is the hash of the one before."""
+def test_exported_hashes_can_be_recomputed_with_the_key(client: Any) -> None:
+    """The documented algorithm: HMAC-SHA-256, with the key file's bytes, of the canonical JSON of
+    {"kind": schema, "content": the version without its hash, plus the schema name}; each version's
+    prev_hash is the hash of the one before. Without the key the hash cannot be recomputed."""
+    import hmac
+
     aid = create(client)["id"]
-    client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "title": "v2"})
+    client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "title": "v2", "reason": "rename"})
+    key = bytes.fromhex(keys.key_path().read_text().strip())
     previous = None
     for version in client.get(f"/api/v1/assessments/{aid}/export.json").json()["versions"]:
         content = {k: v for k, v in version.items() if k != "hash"}
         content["schema"] = assessments.HASH_SCHEMA
-        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-        assert hashlib.sha256(canonical).hexdigest() == version["hash"]
+        message = json.dumps({"kind": assessments.HASH_SCHEMA, "content": content}, sort_keys=True,
+                             separators=(",", ":"), ensure_ascii=False).encode()
+        assert hmac.new(key, message, hashlib.sha256).hexdigest() == version["hash"]
+        assert hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":"),
+                                         ensure_ascii=False).encode()).hexdigest() != version["hash"]
         assert version["prev_hash"] == previous
         previous = version["hash"]
 
@@ -157,7 +172,7 @@ def test_exported_hashes_can_be_recomputed_independently(client: Any) -> None:
 def test_printable_report(client: Any) -> None:
     created = create(client, "Report me")
     aid = created["id"]
-    client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "note": "second look"})
+    client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "note": "second look", "reason": "r"})
     response = client.get(f"/api/v1/assessments/{aid}/report.html")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     html = response.text
@@ -180,7 +195,7 @@ def test_versions_are_append_only_in_the_database(client: Any) -> None:
     with pytest.raises(Exception, match="append-only"), engine.begin() as connection:
         connection.execute(text("DELETE FROM assessment_version WHERE assessment_id = :a"), {"a": aid})
     # And through the ORM.
-    from atmpnav.assessments import AssessmentVersion
+    from atmpnav.records.assessments import AssessmentVersion
 
     with pytest.raises(ConflictError), store.session_scope(engine) as session:
         row = session.query(AssessmentVersion).filter_by(assessment_id=aid).one()
@@ -191,8 +206,8 @@ def test_versions_are_append_only_in_the_database(client: Any) -> None:
 def test_tampering_is_detected(fresh_client: Any) -> None:
     created = create(fresh_client)
     aid = created["id"]
-    fresh_client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "note": "v2"})
-    fresh_client.put(f"/api/v1/assessments/{aid}", json={"base_version": 2, "note": "v3"})
+    fresh_client.put(f"/api/v1/assessments/{aid}", json={"base_version": 1, "note": "v2", "reason": "r"})
+    fresh_client.put(f"/api/v1/assessments/{aid}", json={"base_version": 2, "note": "v3", "reason": "r"})
     assert fresh_client.get(f"/api/v1/assessments/{aid}/verify").json()["ok"] is True
 
     # Someone with direct access to the database file rewrites version 1's verdict.
@@ -207,27 +222,29 @@ def test_tampering_is_detected(fresh_client: Any) -> None:
     assert report["ok"] is False
     assert [v["ok"] for v in report["versions"]] == [False, True, True]
     assert "altered" in report["problems"][0]
-    assert fresh_client.get(f"/api/v1/assessments/{aid}").json()["chain"]["ok"] is False
 
     # Recomputing version 1's hash to hide the change breaks the link from version 2.
     with engine.begin() as connection:
         connection.execute(text("UPDATE assessment_version SET hash = "
                                 "CASE WHEN substr(hash, 1, 1) = 'f' THEN 'e' ELSE 'f' END || substr(hash, 2) "
                                 "WHERE assessment_id = :a AND n = 1"), {"a": aid})
-    report = assessments.verify(engine, aid)
+    report = integrity.verify_assessment(engine, aid)
     assert not report.ok
     assert any("link" in p for p in report.versions[1].problems)
 
-    # Deleting the latest version is seen too.
+    # Deleting the latest version is tampering, never "not found".
     other = create(fresh_client, "other")["id"]
-    fresh_client.put(f"/api/v1/assessments/{other}", json={"base_version": 1})
+    fresh_client.put(f"/api/v1/assessments/{other}", json={"base_version": 1, "reason": "r"})
     with engine.begin() as connection:
         connection.execute(text("DROP TRIGGER assessment_version_no_delete"))
         connection.execute(text("DELETE FROM assessment_version WHERE assessment_id = :a AND n = 2"), {"a": other})
-    report = assessments.verify(engine, other)
-    assert not report.ok and any("latest version is 2" in p for p in report.problems)
-    html = fresh_client.get(f"/assessments/{aid}", headers={"accept": "text/html"}).text
-    assert "Tampering detected" in html
+    report = integrity.verify_assessment(engine, other)
+    assert not report.ok and any("records version 2" in p for p in report.problems)
+    missing = fresh_client.get(f"/api/v1/assessments/{other}/versions/2")
+    assert missing.status_code == 500 and missing.json()["error"]["code"] == "tampering_detected"
+    assert fresh_client.get(f"/api/v1/assessments/{other}").json()["error"]["code"] == "tampering_detected"
+    full = integrity.verify_all(engine)
+    assert not full.ok and any("trigger missing" in p for p in full.problems)
 
 
 @pytest.mark.skipif(not HAS_TEXT, reason="atmpnav.text.classify is not there yet")
@@ -240,7 +257,8 @@ def test_text_assessment(client: Any) -> None:
     assert latest["input"] == {"kind": "text", "text": body["text"], "indication": "cartilage defects"}
     assert latest["envelope"]["verdicts"]["EU"]["likely_outcome"] == "TEP"
     edited = client.put(f"/api/v1/assessments/{response.json()['id']}",
-                        json={"base_version": 1, "text": body["text"] + " The membrane is a CE-marked device."})
+                        json={"base_version": 1, "text": body["text"] + " The membrane is a CE-marked device.",
+                              "reason": "device"})
     assert edited.status_code == 200
     assert edited.json()["latest"]["input"]["indication"] is None
 
@@ -270,6 +288,7 @@ def test_assessments_on_postgresql(tmp_path: Any, monkeypatch: pytest.MonkeyPatc
     if not base:
         pytest.skip("ATMPNAV_TEST_POSTGRES_URL is not set (run scripts/ci-postgres.sh)")
     monkeypatch.setenv(store.ENV_DATA_DIR, str(tmp_path / "data"))
+    keys.forget_keys()
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = store.make_engine(base)
     with admin.begin() as connection:
@@ -280,12 +299,15 @@ def test_assessments_on_postgresql(tmp_path: Any, monkeypatch: pytest.MonkeyPatc
     try:
         store.migrate(engine)
         given = AssessmentInput.of_facts(ProductFacts.model_validate(CAR_T_FACTS))
-        first = assessments.create(engine, title="PG", given=given, as_of="2026-11-25")
-        second = assessments.revise(engine, first.assessment_id, base_version=1, note="again")
+        integrity.ensure_ready(engine)
+        assert integrity.missing_triggers(engine) == []
+        first = assessments.create(engine, title="PG", given=given, as_of="2026-11-25").record
+        second = assessments.revise(engine, first.assessment_id, base_version=1, note="again", reason="r").record
         assert second.prev_hash == first.hash
-        assert assessments.verify(engine, first.assessment_id).ok
+        assert integrity.verify_assessment(engine, first.assessment_id).ok
+        assert integrity.verify_all(engine).ok
         with pytest.raises(ConflictError):
-            assessments.revise(engine, first.assessment_id, base_version=1)
+            assessments.revise(engine, first.assessment_id, base_version=1, reason="r")
         with pytest.raises(Exception, match="append-only"), engine.begin() as connection:
             connection.execute(text("UPDATE assessment_version SET title = 'forged'"))
         with pytest.raises(Exception, match="append-only"), engine.begin() as connection:
@@ -293,8 +315,9 @@ def test_assessments_on_postgresql(tmp_path: Any, monkeypatch: pytest.MonkeyPatc
         with engine.begin() as connection:
             connection.execute(text("ALTER TABLE assessment_version DISABLE TRIGGER assessment_version_append_only"))
             connection.execute(text("UPDATE assessment_version SET note = 'forged' WHERE n = 2"))
-        report = assessments.verify(engine, first.assessment_id)
+        report = integrity.verify_assessment(engine, first.assessment_id)
         assert not report.ok and [v.ok for v in report.versions] == [True, False]
+        assert "assessment_version_append_only" in integrity.missing_triggers(engine)
     finally:
         engine.dispose()
         with admin.begin() as connection:

@@ -170,7 +170,18 @@ def test_registry_filter(page: Any, artifacts: Path) -> None:
     no_offsite(page)
 
 
+def log_in(page: Any) -> None:
+    from tests.web.conftest import BROWSER_USER, TEST_PASSWORD
+
+    page.goto("/login")
+    page.get_by_label("User name").fill(BROWSER_USER)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/assessments"))
+
+
 def test_save_and_reopen_an_assessment(page: Any, artifacts: Path) -> None:
+    log_in(page)
     answers = ["product_role=finished_product", "for_human_administration=true", "nucleic_acid.present=true",
                "nucleic_acid.origin=recombinant", "vaccine_against_infectious_disease=false",
                "nucleic_acid.acts_on_genetic_sequence=true", "nucleic_acid.effect_from_sequence=true",
@@ -192,12 +203,23 @@ def test_save_and_reopen_an_assessment(page: Any, artifacts: Path) -> None:
     assert page.locator(".verdict-side .badge-large").inner_text().strip() == "GTMP"
 
     page.get_by_role("link", name="Edit as new version").click()
-    page.get_by_label("What changed and why").fill("Reviewed with the regulatory team")
+    page.get_by_label("Why this version (required)").fill("Reviewed with the regulatory team")
     page.get_by_role("button", name="Save version 2").click()
     page.wait_for_url(re.compile(r"/assessments/\d+"))
     assert page.get_by_text("version 2 of 2").is_visible()
     assert page.locator("ol.versions > li").count() == 2
     shot(page, artifacts, "assessment-detail")
+
+    # Sign version 2 as its author: the password is asked again; the state becomes "in review".
+    from tests.web.conftest import TEST_PASSWORD
+
+    page.get_by_label("Sign version 2 as").select_option("authored")
+    page.get_by_label("Your password (asked again for every signature)").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign", exact=True).click()
+    page.wait_for_url(re.compile(r"signed=1"))
+    assert page.get_by_text("Signed. The signature is bound").is_visible()
+    assert page.locator(".page-head .state").inner_text().strip() == "in review"
+    assert "Browser Tester" in page.locator(".signatures").inner_text()
 
     page.get_by_role("link", name="Printable report").click()
     page.wait_for_load_state("domcontentloaded")

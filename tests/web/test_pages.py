@@ -225,7 +225,7 @@ def test_save_questionnaire_as_assessment_and_revise(client: Any) -> None:
     edit_form = get(client, f"/assessments/{aid}/edit")
     audit(edit_form)
     response = client.post(f"/assessments/{aid}/edit", data={"base_version": "1", "kind": "facts",
-                                                              "facts": facts_json, "note": "checked again"},
+                                                              "facts": facts_json, "reason": "checked again"},
                            headers=HTML, follow_redirects=False)
     assert response.status_code == 303
     detail = get(client, f"/assessments/{aid}")
@@ -234,7 +234,7 @@ def test_save_questionnaire_as_assessment_and_revise(client: Any) -> None:
     old = get(client, f"/assessments/{aid}/versions/1")
     assert "an earlier version" in old
     conflict = client.post(f"/assessments/{aid}/edit", data={"base_version": "1", "kind": "facts",
-                                                             "facts": facts_json}, headers=HTML)
+                                                             "facts": facts_json, "reason": "late"}, headers=HTML)
     assert conflict.status_code == 409
     assert "changed in the meantime" in conflict.text and f'href="/assessments/{aid}"' in conflict.text
 

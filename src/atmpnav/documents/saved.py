@@ -47,18 +47,23 @@ class SavedAssessment:
 
 
 def read_assessment(engine: Engine, assessment_id: int, version: int | None = None) -> SavedAssessment:
-    """Version ``version`` (default: the latest) of a saved assessment; unknown ids raise UnknownNameError."""
-    from atmpnav import assessments
+    """Version ``version`` (default: the latest) of a saved assessment with its signatures and the full
+    check of its records; unknown ids raise UnknownNameError."""
+    from atmpnav.records import assessments, integrity, signatures
 
     record = assessments.get_version(engine, assessment_id, version)
     head = assessments.summary(engine, assessment_id)
-    chain = assessments.verify(engine, assessment_id)
+    chain = integrity.verify_assessment(engine, assessment_id)
     envelope = Envelope.model_validate(record.envelope)
+    signed = [
+        {"signer": s.signer_name, "username": s.signer, "meaning": s.meaning, "meaning_text": s.meaning_text,
+         "signed_at": s.signed_at, "version_hash": s.version_hash}
+        for s in signatures.list_signatures(engine, assessment_id, record.n)
+    ]
     return SavedAssessment(
         id=assessment_id, version=record.n, latest_version=head.latest_version, title=record.title,
         created_at=record.created_at, as_of=record.as_of, ruleset=record.ruleset, software=record.software,
         hash=record.hash, prev_hash=record.prev_hash, note=record.note, input=record.input,
         facts=envelope.facts, envelope=envelope, chain_ok=chain.ok, chain_problems=list(chain.problems),
-        # Signatures are stored by records/ (issue 9); until that lands the report prints empty signature lines.
-        signatures=[],
+        signatures=signed,
     )

@@ -108,6 +108,12 @@ class Recorder:
             self.session.add(self._import)
         self._import.summary = summary
         self.session.flush()
+        # Imports are configuration of what the tool shows: an event in the records' audit trail too.
+        from atmpnav.records import audit
+
+        audit.append(self.session, "registry.imported", actor=None,
+                     details={"import_id": self._import.id, "kind": self._import.kind, "source": self.source,
+                              "source_as_of": self.source_as_of, "sha256": self._import.sha256})
         return self._import
 
     # ------------------------------------------------------------------ products

@@ -9,19 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import Response
 
-from atmpnav import assessments
-from atmpnav.assess import AssessmentInput
 from atmpnav.categories import as_dicts
-from atmpnav.engine import parse_date
-from atmpnav.facts import ProductFacts
-from atmpnav.gmp import checklist_of_envelope
 from atmpnav.rulebook import describe_rule, list_rules
 from atmpnav.verdict import Envelope, Precedent
 from atmpnav.web import schemas
 from atmpnav.web.services import CHART_FORMATS, classify_input, search_precedents
-from atmpnav.web.templating import templates
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": schemas.ErrorEnvelope, "description": "Malformed JSON"},
@@ -43,7 +37,7 @@ def db(request: Request) -> Engine:
 
 Db = Annotated[Engine, Depends(db)]
 AssessmentId = Annotated[int, Path(ge=1, description="Assessment id")]
-AsOfQuery = Annotated[date | None, Query(description="YYYY-MM-DD (default: today)")]
+AsOfQuery = Annotated[schemas.IsoDate | None, Query(description="YYYY-MM-DD (default: today)")]
 
 
 def json_response(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -200,176 +194,3 @@ def registry_chart(
     over time."""
     data = request.app.state.charts.get(engine, as_of or date.today(), fmt)
     return Response(data, media_type=CHART_FORMATS[fmt], headers={"Cache-Control": "public, max-age=3600"})
-
-
-# --------------------------------------------------------------------------- assessments
-
-
-def _input(facts: ProductFacts | None, text: str | None, indication: str | None) -> AssessmentInput:
-    if facts is not None:
-        return AssessmentInput.of_facts(facts)
-    assert text is not None
-    return AssessmentInput.of_text(text, indication)
-
-
-def assessment_document(engine: Engine, assessment_id: int) -> dict[str, Any]:
-    head = assessments.summary(engine, assessment_id)
-    return {
-        **head.to_dict(),
-        "latest": assessments.get_version(engine, assessment_id).to_dict(),
-        "chain": assessments.verify(engine, assessment_id).to_dict(),
-    }
-
-
-@router.post(
-    "/assessments",
-    tags=["assessments"],
-    summary="Save a classification as an assessment",
-    status_code=201,
-    response_model=schemas.AssessmentOut,
-)
-def create_assessment(body: schemas.AssessmentCreate, engine: Db) -> Response:
-    """Classify the input (facts or text) and store it as version 1 of a new assessment."""
-    record = assessments.create(
-        engine,
-        title=body.title,
-        given=_input(body.facts, body.text, body.indication),
-        jurisdictions=body.jurisdictions,
-        as_of=body.as_of,
-        note=body.note,
-    )
-    return json_response(
-        assessment_document(engine, record.assessment_id),
-        status_code=201,
-        headers={"Location": f"/api/v1/assessments/{record.assessment_id}"},
-    )
-
-
-@router.get(
-    "/assessments", tags=["assessments"], summary="List assessments", response_model=schemas.AssessmentListOut
-)
-def list_assessments(
-    engine: Db,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> Response:
-    """Assessments, most recently changed first."""
-    items = assessments.list_assessments(engine, limit=limit, offset=offset)
-    return json_response({"total": assessments.count_assessments(engine), "items": [i.to_dict() for i in items]})
-
-
-@router.get(
-    "/assessments/{assessment_id}",
-    tags=["assessments"],
-    summary="An assessment (its latest version)",
-    response_model=schemas.AssessmentOut,
-)
-def get_assessment(assessment_id: AssessmentId, engine: Db) -> Response:
-    """The assessment with its latest version and the result of checking its hash chain."""
-    return json_response(assessment_document(engine, assessment_id))
-
-
-@router.put(
-    "/assessments/{assessment_id}",
-    tags=["assessments"],
-    summary="Edit: add a new version",
-    response_model=schemas.AssessmentOut,
-    responses=CONFLICT,
-)
-def update_assessment(assessment_id: AssessmentId, body: schemas.AssessmentUpdate, engine: Db) -> Response:
-    """Add version n+1 (older versions are kept). **base_version** must be the latest version, or
-    the edit is refused with 409 `stale_version`. Omitted fields keep the previous version's; the
-    classification is re-run (on **as_of**, default today)."""
-    given = None
-    if body.facts is not None or body.text is not None:
-        given = _input(body.facts, body.text, body.indication)
-    assessments.revise(
-        engine,
-        assessment_id,
-        base_version=body.base_version,
-        title=body.title,
-        given=given,
-        jurisdictions=body.jurisdictions,
-        as_of=body.as_of,
-        note=body.note,
-    )
-    return json_response(assessment_document(engine, assessment_id))
-
-
-@router.get(
-    "/assessments/{assessment_id}/versions",
-    tags=["assessments"],
-    summary="Every version",
-    response_model=list[schemas.VersionOut],
-)
-def assessment_versions(assessment_id: AssessmentId, engine: Db) -> Response:
-    return json_response([v.to_dict() for v in assessments.versions(engine, assessment_id)])
-
-
-@router.get(
-    "/assessments/{assessment_id}/versions/{n}",
-    tags=["assessments"],
-    summary="One version",
-    response_model=schemas.VersionOut,
-)
-def assessment_version(assessment_id: AssessmentId, n: Annotated[int, Path(ge=1)], engine: Db) -> Response:
-    return json_response(assessments.get_version(engine, assessment_id, n).to_dict())
-
-
-@router.get(
-    "/assessments/{assessment_id}/verify",
-    tags=["assessments"],
-    summary="Check the hash chain",
-    response_model=schemas.ChainOut,
-)
-def verify_assessment(assessment_id: AssessmentId, engine: Db) -> Response:
-    """Recompute every version's hash and the links between them; `ok` is false if anything was altered."""
-    return json_response(assessments.verify(engine, assessment_id).to_dict())
-
-
-@router.get(
-    "/assessments/{assessment_id}/export.json",
-    tags=["assessments"],
-    summary="Export as JSON (all versions and the chain)",
-    response_class=JSONResponse,
-)
-def export_assessment(assessment_id: AssessmentId, engine: Db) -> Response:
-    document = assessments.export(engine, assessment_id)
-    body = json.dumps(document, ensure_ascii=False, indent=2).encode()
-    return Response(
-        body,
-        media_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="assessment-{assessment_id}.json"'},
-    )
-
-
-@router.get(
-    "/assessments/{assessment_id}/report.html",
-    tags=["assessments"],
-    summary="Printable HTML report",
-    response_class=HTMLResponse,
-)
-def assessment_report(
-    request: Request,
-    assessment_id: AssessmentId,
-    engine: Db,
-    version: Annotated[int | None, Query(ge=1, description="Version (default: latest)")] = None,
-) -> HTMLResponse:
-    """A self-contained printable report of one version: facts or text, verdict, reasoning with
-    citations, precedents, version and hash, and the disclaimer."""
-    record = assessments.get_version(engine, assessment_id, version)
-    head = assessments.summary(engine, assessment_id)
-    chain = assessments.verify(engine, assessment_id)
-    envelope = Envelope.model_validate({**record.envelope, "facts": {}})
-    return templates().TemplateResponse(
-        request,
-        "report.html",
-        {
-            "head": head,
-            "record": record,
-            "envelope": envelope,
-            "chain": chain,
-            "evaluated_on": parse_date(record.as_of),
-            "gmp": checklist_of_envelope(Envelope.model_validate(record.envelope)),
-        },
-    )

@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from atmpnav import __version__
-from atmpnav.web import errors
+from atmpnav.web import auth, errors
 from atmpnav.web.schemas import HealthOut
 from atmpnav.web.services import ChartCache, Database
 from atmpnav.web.templating import STATIC_DIR, templates
@@ -52,6 +52,25 @@ CSP_INLINE_STYLES = (
 )
 
 
+#: Pages and endpoints that show records or accounts: never stored by a browser or proxy cache.
+PRIVATE_PREFIXES = ("/assessments", "/api/v1/assessments", "/audit", "/api/v1/audit", "/login", "/logout",
+                    "/account", "/api/v1/me")
+
+
+def _relative_location(value: bytes) -> bytes:
+    """A redirect to this site as a relative path: the Host header never decides where a redirect goes."""
+    from urllib.parse import urlsplit
+
+    text = value.decode("latin-1")
+    parts = urlsplit(text)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        relative = parts.path or "/"
+        if relative.startswith("//"):
+            relative = "/" + relative.lstrip("/")
+        return (relative + (f"?{parts.query}" if parts.query else "")).encode("latin-1")
+    return value
+
+
 class SecurityHeaders:
     """Adds nosniff, referrer policy, frame denial and a content security policy (pure ASGI)."""
 
@@ -65,10 +84,15 @@ class SecurityHeaders:
         path = scope.get("path", "")
         inline_styles = path.startswith("/docs") or path.endswith("/report.html")
         csp = (CSP_INLINE_STYLES if inline_styles else CSP_PAGES).encode()
+        private = path.startswith(PRIVATE_PREFIXES)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
+                headers = [(k, _relative_location(v) if k == b"location" else v)
+                           for k, v in message.get("headers", [])]
+                if private:
+                    headers = [(k, v) for k, v in headers if k != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
                 headers += [
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"same-origin"),
@@ -85,11 +109,22 @@ def create_app(database_url: str | None = None) -> FastAPI:
     """The web app on ``database_url`` (default: ``$ATMPNAV_DATABASE_URL`` or the embedded SQLite)."""
 
     database = Database(database_url)
+    settings = auth.AuthSettings.from_env()
+
+    def prepare_records() -> None:
+        from atmpnav.records import anchors, integrity
+
+        try:
+            integrity.ensure_ready(database.engine, config=settings.to_dict())
+            anchors.write_anchor(database.engine)
+        except integrity.RecordsUnavailableError as exc:
+            log.error("%s", exc.message)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Migrate the schema and seed the registry before the first request.
+        # Migrate the schema and seed the registry before the first request; start the audit trail.
         await run_in_threadpool(lambda: database.engine)
+        await run_in_threadpool(prepare_records)
         yield
 
     app = FastAPI(
@@ -110,16 +145,23 @@ def create_app(database_url: str | None = None) -> FastAPI:
         ],
     )
     app.state.db = database
+    app.state.records_missing_triggers = []
     app.state.charts = ChartCache()
     app.state.render_error_page = render_error_page
 
     errors.install(app)
+    # Outermost last: headers and the size limit wrap everything, so the CSRF middleware and the
+    # JSON guard only ever buffer a bounded body.
+    app.add_middleware(errors.JsonGuard)
+    auth.install(app, settings)
     app.add_middleware(errors.BodySizeLimit, limit=errors.MAX_BODY_BYTES)
     app.add_middleware(SecurityHeaders)
 
-    from atmpnav.web import api, compare_pages, views
+    from atmpnav.web import api, compare_pages, records_api, records_pages, views
 
+    app.include_router(records_api.router)
     app.include_router(api.router)
+    app.include_router(records_pages.router)
     app.include_router(views.router)
     from atmpnav.web import documents_api, gmp_api, gmp_pages
 
@@ -130,12 +172,23 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/healthz", tags=["service"], summary="Liveness", response_model=HealthOut)
-    async def healthz() -> Response:
-        """`ok` once the app has migrated its database (at startup) and answers; cheap enough to poll."""
+    async def healthz(request: Request) -> Response:
+        """`ok` once the app has migrated its database (at startup) and answers; 503 `records_unavailable`
+        when the triggers that keep the records append-only are missing (records are then refused)."""
         if not database.ready:
             await run_in_threadpool(lambda: database.engine)
-        body = {"status": "ok", "version": __version__, "schema_revision": database.schema_revision}
-        return Response(json.dumps(body).encode(), media_type="application/json")
+        # The trigger check is cached for 30 s (auth.records_problem): polling stays as cheap as it was.
+        missing = app.state.records_missing_triggers
+        if auth.records_check_due(request):
+            await run_in_threadpool(auth.records_problem, request)
+            missing = app.state.records_missing_triggers
+        body: dict[str, Any] = {"status": "ok", "version": __version__, "schema_revision": database.schema_revision,
+                                "records": "ok", "auth": settings.mode}
+        if missing:
+            body.update(status="records_unavailable", records="refused: append-only triggers missing",
+                        missing_triggers=missing)
+        return Response(json.dumps(body).encode(), status_code=503 if missing else 200,
+                        media_type="application/json")
 
     @app.get("/docs", include_in_schema=False)
     def docs(request: Request) -> HTMLResponse:

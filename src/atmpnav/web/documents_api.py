@@ -10,6 +10,8 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
 from starlette.responses import Response
 
+from atmpnav.records.users import UserInfo
+from atmpnav.web.records_api import viewer
 from atmpnav.web.schemas import ErrorEnvelope
 
 router = APIRouter(prefix="/api/v1", responses={
@@ -51,6 +53,7 @@ def render_document(engine: Engine, assessment_id: int, kind: str, version: int 
 )
 async def assessment_document(
     engine: Annotated[Engine, Depends(db)],
+    user: Annotated[UserInfo, Depends(viewer)],
     assessment_id: Annotated[int, Path(ge=1, description="Assessment id")],
     kind: Annotated[DocumentKind, Path(description="ema-classification-request, fda-pre-rfd, fda-rfd or report")],
     version: Annotated[int | None, Query(ge=1, description="Version (default: latest)")] = None,

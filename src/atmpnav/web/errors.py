@@ -133,6 +133,10 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, AtmpnavError)
         if exc.http_status >= 500:
             log.error("%s: %s", exc.code, exc.message)
+        if exc.code == "storage_error":
+            # The message names the database (a file path or host): log it, never show it.
+            body = envelope(exc.code, "the database is unavailable; try again later (the problem was logged)")
+            return error_response(request, exc.http_status, body)
         return error_response(request, exc.http_status, {"error": exc.to_dict()})
 
     async def validation_error(request: Request, exc: Exception) -> Response:
@@ -207,7 +211,20 @@ class BodySizeLimit:
                     raise PayloadTooLargeError(limit)
             return message
 
-        await self.app(scope, counting_receive if declared is None else receive, send)
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive if declared is None else receive, tracking_send)
+        except PayloadTooLargeError:
+            # Raised while a middleware (CSRF) read the body, outside the app's exception handlers.
+            if started:
+                raise
+            await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -216,3 +233,80 @@ class BodySizeLimit:
         response.headers["connection"] = "close"
         await response(scope, receive, send)
 
+
+
+# --------------------------------------------------------------------------- JSON bodies
+
+MAX_JSON_DEPTH = 64
+
+
+class JsonBodyError(AtmpnavError):
+    """A JSON body that parses but cannot be stored or is built to exhaust the server."""
+
+    http_status = 400
+    code = "invalid_json"
+
+
+def check_json_body(body: bytes) -> None:
+    """What FastAPI's own parsing does not refuse: deep nesting (a RecursionError), huge integers,
+    lone surrogates. Malformed JSON is left to FastAPI (400 ``invalid_json`` with the position)."""
+    from atmpnav.untrusted import nesting_ok, valid_strings
+
+    if not nesting_ok(body, MAX_JSON_DEPTH):
+        raise JsonBodyError(f"the request body nests deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        parsed = json.loads(body)
+    except ValueError as exc:
+        if "integer string conversion" in str(exc) or "digits" in str(exc):
+            raise JsonBodyError("the request body has a number with too many digits") from None
+        return  # malformed: FastAPI reports where
+    except RecursionError:
+        raise JsonBodyError(f"the request body nests deeper than {MAX_JSON_DEPTH} levels") from None
+    if not valid_strings(parsed):
+        raise JsonBodyError("the request body has a string that is not valid Unicode (a lone surrogate escape "
+                            "such as \\ud800)")
+
+
+class JsonGuard:
+    """Check JSON request bodies (:func:`check_json_body`) before the app parses them (pure ASGI).
+    Runs inside :class:`BodySizeLimit`, so the body it buffers is bounded."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        content_type = b""
+        for name, value in scope.get("headers", ()):
+            if name == b"content-type":
+                content_type = value.split(b";", 1)[0].strip().lower()
+        if content_type and not content_type.endswith(b"json"):
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        body = b""
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        if body:
+            try:
+                check_json_body(body)
+            except JsonBodyError as exc:
+                request = Request(scope)
+                response = error_response(request, exc.http_status, {"error": exc.to_dict()})
+                await response(scope, receive, send)
+                return
+
+        async def replay() -> Message:
+            if messages:
+                return messages.pop(0)
+            return await receive()
+
+        await self.app(scope, replay, send)

@@ -14,6 +14,8 @@ from starlette.responses import Response
 
 from atmpnav.facts import ProductFacts
 from atmpnav.gmp import Checklist, gmp_checklist
+from atmpnav.records.users import UserInfo
+from atmpnav.web.records_api import viewer
 from atmpnav.web.schemas import CAR_T_FACTS, ErrorEnvelope
 
 router = APIRouter(prefix="/api/v1", responses={
@@ -63,6 +65,7 @@ def gmp(body: GmpRequest) -> Response:
 def assessment_gmp(
     assessment_id: AssessmentId,
     engine: Db,
+    user: Annotated[UserInfo, Depends(viewer)],
     standard: Annotated[Standard, Query(description="eu or pics")] = "eu",
     version: Annotated[int | None, Query(ge=1, description="Version (default: latest)")] = None,
 ) -> Response:

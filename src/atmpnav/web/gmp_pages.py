@@ -14,6 +14,8 @@ from atmpnav.errors import InputError
 from atmpnav.facts import ProductFacts, decode_document, parse_facts, with_fact
 from atmpnav.gmp import VARIANTS, Checklist, build_checklist, gmp_checklist
 from atmpnav.questions import QUESTIONS, coerce_answer
+from atmpnav.records.users import UserInfo
+from atmpnav.web.records_pages import viewer as page_viewer
 from atmpnav.web.templating import facts_json, templates
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -116,6 +118,7 @@ async def gmp_result(
 def assessment_gmp(
     request: Request,
     engine: Db,
+    user: Annotated[UserInfo, Depends(page_viewer)],
     assessment_id: Annotated[int, Path(ge=1)],
     standard: Annotated[str, Query(max_length=8)] = "eu",
     version: Annotated[int | None, Query(ge=1)] = None,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from atmpnav.assess import TEXT_MAX
-from atmpnav.assessments import NOTE_MAX, TITLE_MAX
 from atmpnav.facts import ProductFacts
+from atmpnav.records.assessments import DESCRIPTION_MAX, INT_MAX, NAME_MAX, NOTE_MAX, REASON_MAX, TITLE_MAX
 
 INDICATION_MAX = 2_000
 CAR_T_FACTS: dict[str, Any] = {
@@ -53,6 +53,22 @@ def _known_jurisdictions(codes: list[str]) -> list[str]:
         raise ValueError(err.message) from None
 
 
+
+
+def _iso_date_only(value: Any) -> Any:
+    """Dates are ISO strings (YYYY-MM-DD): pydantic would also read ``0`` or ``"0"`` as a Unix time (1970-01-01)."""
+    import re
+
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("expected a date as YYYY-MM-DD, e.g. 2026-11-25")
+    return value
+
+
+#: A date given as YYYY-MM-DD and nothing else.
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
+
 class _Input(BaseModel):
     """Either structured facts or a free-text description."""
 
@@ -63,7 +79,7 @@ class _Input(BaseModel):
         None, min_length=1, max_length=TEXT_MAX, description="A plain description of the product; give this or `facts`."
     )
     indication: str | None = Field(None, max_length=INDICATION_MAX, description="Intended use, with `text`.")
-    as_of: date | None = Field(None, description="Evaluate the law in force on this date (default: today).")
+    as_of: IsoDate | None = Field(None, description="Evaluate the law in force on this date (default: today).")
     jurisdictions: list[str] = Field(
         default_factory=lambda: ["EU"], min_length=1, max_length=16,
         description="Jurisdictions to apply (EU, US, UK, CH, JP, …), or [\"all\"] for every one."
@@ -99,9 +115,17 @@ class ClassifyRequest(_Input):
     )
 
 
-class AssessmentCreate(_Input):
+class _Product(BaseModel):
+    product_name: str | None = Field(None, max_length=NAME_MAX, description="The product's name or code.")
+    description: str | None = Field(None, max_length=DESCRIPTION_MAX, description="What the product is.")
+    intended_use: str | None = Field(None, max_length=DESCRIPTION_MAX, description="What it is meant to treat.")
+
+
+class AssessmentCreate(_Input, _Product):
     title: str = Field(..., min_length=1, max_length=TITLE_MAX)
-    note: str | None = Field(None, max_length=NOTE_MAX, description="Why this version was made.")
+    note: str | None = Field(None, max_length=NOTE_MAX, description="A note kept with this version.")
+    reason: str | None = Field(None, max_length=REASON_MAX, description="Why the assessment is made (optional "
+                               "for the first version).")
 
     model_config = ConfigDict(
         extra="forbid",
@@ -109,22 +133,25 @@ class AssessmentCreate(_Input):
     )
 
 
-class AssessmentUpdate(BaseModel):
+class AssessmentUpdate(_Product):
     """A new version. Omitted fields keep the previous version's input, title and jurisdictions;
     the classification is always re-run (``as_of`` defaults to today)."""
 
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"base_version": 1, "title": "CAR-T product, after CAT meeting",
-                                         "note": "re-run on the current rule set"}]},
+                                         "reason": "re-run on the current rule set"}]},
     )
 
-    base_version: int = Field(..., ge=1, description="The version this edit is based on; must be the latest.")
+    base_version: int = Field(..., ge=1, le=INT_MAX, description="The version this edit is based on; must be the "
+                              "latest.")
+    reason: str = Field(..., min_length=1, max_length=REASON_MAX, description="Why this version is made "
+                        "(required for every change after the first).")
     title: str | None = Field(None, min_length=1, max_length=TITLE_MAX)
     facts: ProductFacts | None = None
     text: str | None = Field(None, min_length=1, max_length=TEXT_MAX)
     indication: str | None = Field(None, max_length=INDICATION_MAX)
-    as_of: date | None = None
+    as_of: IsoDate | None = None
     jurisdictions: list[str] | None = Field(None, min_length=1, max_length=16)
     note: str | None = Field(None, max_length=NOTE_MAX)
 
@@ -155,6 +182,71 @@ class ErrorEnvelope(BaseModel):
     error: ErrorBody
 
 
+class SignRequest(BaseModel):
+    """An electronic signature: the signer's password is asked again for every signing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    meaning: Literal["authored", "reviewed", "approved"]
+    password: str = Field(..., min_length=1, max_length=1024)
+    comment: str | None = Field(None, max_length=2000)
+
+
+class SignatureOut(BaseModel):
+    assessment_id: int
+    version: int
+    version_hash: str
+    signer: str
+    signer_name: str
+    meaning: str
+    meaning_text: str
+    comment: str | None
+    signed_at: str
+
+
+class AuditEventOut(BaseModel):
+    seq: int
+    at: str
+    actor: str | None
+    action: str
+    assessment_id: int | None
+    version_n: int | None
+    reason: str | None
+    details: dict[str, Any]
+    mac: str
+
+
+class AuditListOut(BaseModel):
+    total: int
+    items: list[AuditEventOut]
+
+
+class VerifyAllOut(BaseModel):
+    ok: bool
+    checked: dict[str, int]
+    problems: list[str]
+    notes: list[str]
+    missing_triggers: list[str]
+    last_event: dict[str, Any] | None
+    anchor_file: str
+
+
+class RerunOut(BaseModel):
+    assessment_id: int
+    version: int
+    changed: bool
+    recorded_ruleset: str
+    current_ruleset: str
+    jurisdictions: list[dict[str, Any]]
+
+
+class MeOut(BaseModel):
+    username: str
+    full_name: str
+    role: str
+    auth: str
+
+
 class VersionOut(BaseModel):
     assessment_id: int
     n: int
@@ -167,8 +259,13 @@ class VersionOut(BaseModel):
     note: str | None
     created_at: str
     prev_hash: str | None = Field(..., description="Hash of the previous version (null for version 1).")
-    hash: str = Field(..., description="SHA-256 of this version's canonical JSON, prev_hash included.")
+    hash: str = Field(..., description="HMAC-SHA-256 of this version's canonical JSON, prev_hash included.")
     envelope: dict[str, Any] = Field(..., description="The classification envelope {facts, verdicts, precedents}.")
+    actor: str | None = Field(None, description="The user who made this version.")
+    reason: str | None = Field(None, description="Why this version was made.")
+    product_name: str | None = None
+    description: str | None = None
+    intended_use: str | None = None
 
 
 class AssessmentSummaryOut(BaseModel):
@@ -179,6 +276,10 @@ class AssessmentSummaryOut(BaseModel):
     latest_version: int
     input_kind: str
     outcomes: dict[str, str]
+    state: str = Field("draft", description="draft, in_review, approved or superseded")
+    owner: str | None = None
+    product_name: str | None = None
+    jurisdictions: list[str] = Field(default_factory=list)
 
 
 class VersionCheckOut(BaseModel):
@@ -194,11 +295,14 @@ class ChainOut(BaseModel):
     head_hash: str | None
     problems: list[str]
     versions: list[VersionCheckOut]
+    scope: str = Field("full", description="`latest`: the constant-cost check of the latest version shown with "
+                       "every read; `full`: every version, signature and event")
 
 
 class AssessmentOut(AssessmentSummaryOut):
     latest: VersionOut
     chain: ChainOut
+    signatures: list[SignatureOut] = Field(default_factory=list)
 
 
 class AssessmentListOut(BaseModel):
@@ -283,3 +387,6 @@ class HealthOut(BaseModel):
     status: str
     version: str
     schema_revision: str | None
+    records: str = "ok"
+    auth: str = "accounts"
+    missing_triggers: list[str] = Field(default_factory=list)

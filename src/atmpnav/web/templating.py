@@ -81,6 +81,18 @@ def outcome_class(outcome: str | None) -> str:
     }.get(outcome or "", "undetermined")
 
 
+def safe_url(value: str | None) -> str | None:
+    """``value`` if it is an http(s) URL, else None: data (e.g. an imported spreadsheet) could carry a
+    ``javascript:`` or ``data:`` URL, which must never become a link."""
+    from urllib.parse import urlsplit
+
+    cleaned = (value or "").strip()
+    if not cleaned or any(ord(c) < 0x20 for c in cleaned):
+        return None
+    parts = urlsplit(cleaned)
+    return cleaned if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
 def short_hash(value: str | None, length: int = 12) -> str:
     return (value or "")[:length]
 
@@ -144,6 +156,22 @@ def verdicts_of(envelope: Envelope | dict[str, Any]) -> list[Verdict]:
     return [Verdict.model_validate(v) for v in envelope.get("verdicts", {}).values()]
 
 
+def _request_context(request: Any) -> dict[str, Any]:
+    """Per request: the user, the auth mode and the hidden inputs of a state-changing form
+    (``{{ csrf_input() }}`` in every POST form; ``{{ form_token_input() }}`` in forms that save)."""
+    import secrets
+
+    from markupsafe import Markup, escape
+
+    from atmpnav.web.auth import template_context
+
+    context = template_context(request)
+    token = context["csrf_token"]
+    context["csrf_input"] = lambda: Markup(
+        f'<input type="hidden" name="{context["csrf_field"]}" value="{escape(token())}">')
+    context["form_token_input"] = lambda: Markup(
+        f'<input type="hidden" name="form_token" value="{secrets.token_urlsafe(18)}">')
+    return context
 def facts_json(facts: Any) -> str:
     """Facts as the JSON a form posts on (to the GMP checklist), keeping an unknown ``present``."""
     import json
@@ -161,7 +189,7 @@ def _ambiguity(item: Any) -> Any:
 
 @lru_cache(maxsize=1)
 def templates() -> Jinja2Templates:
-    found = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    found = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[_request_context])
     env = found.env
     env.trim_blocks = True
     env.lstrip_blocks = True
@@ -169,6 +197,7 @@ def templates() -> Jinja2Templates:
         human=human,
         outcome_class=outcome_class,
         short_hash=short_hash,
+        safe_url=safe_url,
         when=when,
         regime_name=lambda r: REGIME_NAMES.get(r or "", r or ""),
         outcome_label=lambda o: OUTCOME_LABELS.get(o or "", o or ""),

@@ -12,8 +12,7 @@ from markupsafe import Markup
 from sqlalchemy.engine import Engine
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from atmpnav import assessments
-from atmpnav.assess import TEXT_MAX, AssessmentInput, facts_to_json
+from atmpnav.assess import TEXT_MAX, facts_to_json
 from atmpnav.categories import CATEGORIES
 from atmpnav.engine import parse_date
 from atmpnav.errors import InputError
@@ -490,143 +489,8 @@ def rule(request: Request, engine: Db, rule_id: Annotated[str, Path(max_length=3
     })
 
 
-# --------------------------------------------------------------------------- assessments
-
-
-@router.get("/assessments")
-def assessment_list(request: Request, engine: Db) -> HTMLResponse:
-    items = assessments.list_assessments(engine, limit=500)
-    return page(request, "assessments.html", {"section": "assessments", "items": items})
-
-
 def _parse_facts_text(raw: str) -> ProductFacts:
+    """Facts typed or posted as YAML or JSON (bounded decoding), validated."""
     if not raw.strip():
         raise InputError("facts: the facts are empty")
     return parse_facts(decode_document(raw, source="facts"), source="facts")
-
-
-def _form_input(kind: str, facts: str, text: str, indication: str) -> AssessmentInput:
-    if kind == "facts":
-        return AssessmentInput.of_facts(_parse_facts_text(facts))
-    if kind == "text":
-        return AssessmentInput.of_text(text, indication or None)
-    raise InputError(f"kind: {kind!r} must be facts or text")
-
-
-@router.post("/assessments/new")
-def assessment_create(
-    engine: Db,
-    title: Annotated[str, Form(max_length=assessments.TITLE_MAX)] = "",
-    kind: Annotated[str, Form(max_length=8)] = "facts",
-    facts: Annotated[str, Form(max_length=TEXT_LIMIT * 2)] = "",
-    text: Annotated[str, Form(max_length=TEXT_LIMIT)] = "",
-    indication: Annotated[str, Form(max_length=2000)] = "",
-    as_of: Annotated[str, Form(max_length=10)] = "",
-    jurisdiction: Annotated[list[str], Form(max_length=16)] = [],  # noqa: B006 - FastAPI form list default
-) -> Response:
-    record = assessments.create(
-        engine,
-        title=title,
-        given=_form_input(kind, facts, text, indication),
-        jurisdictions=_jurisdictions(jurisdiction),
-        as_of=as_of or None,
-    )
-    return see_other(f"/assessments/{record.assessment_id}?saved=1")
-
-
-def _assessment_context(engine: Engine, assessment_id: int, n: int | None) -> dict[str, Any]:
-    head = assessments.summary(engine, assessment_id)
-    record = assessments.get_version(engine, assessment_id, n)
-    history = assessments.versions(engine, assessment_id)
-    chain = assessments.verify(engine, assessment_id)
-    envelope = Envelope.model_validate({**record.envelope, "facts": {}})
-    revise_url = None
-    if record.input["kind"] == "facts" and record.n == head.latest_version:
-        wizard = Wizard.from_facts(ProductFacts.model_validate(record.input["facts"]), parse_date(None))
-        if wizard is not None:
-            revise_url = "/classify" + _query(
-                [*wizard.params(), ("assessment", str(assessment_id)), ("base", str(record.n))]
-            )
-    highlighted = None
-    if record.input["kind"] == "text":
-        highlighted = highlight(record.input["text"], envelope.evidence)
-    return {
-        "section": "assessments",
-        "head": head,
-        "record": record,
-        "history": list(reversed(history)),
-        "chain": chain,
-        "envelope": envelope,
-        "is_latest": record.n == head.latest_version,
-        "revise_url": revise_url,
-        "highlighted": highlighted,
-    }
-
-
-@router.get("/assessments/{assessment_id}")
-def assessment_detail(
-    request: Request,
-    engine: Db,
-    assessment_id: Annotated[int, Path(ge=1)],
-    saved: Annotated[int | None, Query()] = None,
-) -> HTMLResponse:
-    context = _assessment_context(engine, assessment_id, None)
-    context["saved"] = bool(saved)
-    return page(request, "assessment.html", context)
-
-
-@router.get("/assessments/{assessment_id}/versions/{n}")
-def assessment_version(
-    request: Request, engine: Db, assessment_id: Annotated[int, Path(ge=1)], n: Annotated[int, Path(ge=1)]
-) -> HTMLResponse:
-    return page(request, "assessment.html", _assessment_context(engine, assessment_id, n))
-
-
-@router.get("/assessments/{assessment_id}/edit")
-def assessment_edit_form(request: Request, engine: Db, assessment_id: Annotated[int, Path(ge=1)]) -> HTMLResponse:
-    record = assessments.get_version(engine, assessment_id)
-    facts_text = ""
-    if record.input["kind"] == "facts":
-        from atmpnav.questionnaire import facts_to_yaml
-
-        facts = ProductFacts.model_validate(record.input["facts"])
-        facts_text = facts_to_yaml(facts)
-        if any(getattr(facts, b) is not None and getattr(facts, b).present is None
-               for b in ("nucleic_acid", "cells_or_tissues", "device")):
-            facts_text = _facts_text(facts)  # YAML would drop an unknown `present`
-    return page(
-        request,
-        "assessment_edit.html",
-        {
-            "section": "assessments",
-            "record": record,
-            "facts_text": facts_text,
-            "today": date.today().isoformat(),
-        },
-    )
-
-
-@router.post("/assessments/{assessment_id}/edit")
-def assessment_edit(
-    engine: Db,
-    assessment_id: Annotated[int, Path(ge=1)],
-    base_version: Annotated[int, Form(ge=1)],
-    title: Annotated[str, Form(max_length=assessments.TITLE_MAX)] = "",
-    kind: Annotated[str, Form(max_length=8)] = "facts",
-    facts: Annotated[str, Form(max_length=TEXT_LIMIT * 2)] = "",
-    text: Annotated[str, Form(max_length=TEXT_LIMIT)] = "",
-    indication: Annotated[str, Form(max_length=2000)] = "",
-    as_of: Annotated[str, Form(max_length=10)] = "",
-    note: Annotated[str, Form(max_length=assessments.NOTE_MAX)] = "",
-) -> Response:
-    assessments.revise(
-        engine,
-        assessment_id,
-        base_version=base_version,
-        title=title or None,
-        given=_form_input(kind, facts, text, indication),
-        as_of=as_of or None,
-        note=note or None,
-    )
-    return see_other(f"/assessments/{assessment_id}?saved=1")
-
