@@ -24,6 +24,11 @@ from atmpnav.errors import InputError
 from atmpnav.verdict import ATMP_OUTCOMES, Precedent
 
 DETERMINED = (*ATMP_OUTCOMES, "not ATMP")
+KIND_LABELS = {
+    "authorised": "EU marketing authorisation",
+    "cat_outcome": "CAT/EMA classification outcome",
+    "test_case": "project test case, not an EMA outcome",
+}
 MAX_QUERY = 20_000
 
 
@@ -62,6 +67,11 @@ class Case:
         if self.outcome in DETERMINED:
             return self.outcome
         return self.likely if self.likely in DETERMINED else None
+
+    @property
+    def kind_label(self) -> str:
+        """What kind of evidence the case is: an authorisation, a CAT/EMA outcome, or our own test case."""
+        return KIND_LABELS.get(self.kind, self.kind)
 
     def provenance(self) -> str:
         where = self.url or self.reference

@@ -163,7 +163,7 @@ def classify_row(row: Row, as_of: date | str | None = None) -> dict[str, str]:
         "outcome": verdict.outcome,
         "likely_outcome": verdict.likely_outcome,
         "combined": "true" if verdict.combined else "false",
-        "confidence": f"{verdict.confidence:.2f}",
+        "confidence": "" if verdict.confidence is None else f"{verdict.confidence:.2f}",
         "regime": verdict.regime or "",
         "missing": ";".join(m.fact for m in verdict.missing),
     }

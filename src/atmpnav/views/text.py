@@ -36,7 +36,8 @@ def _wrap(text: str, indent: str, first: str | None = None) -> str:
 def headline(verdict: Verdict) -> str:
     if verdict.outcome == "undetermined":
         likely = verdict.likely_outcome
-        tail = f" (likely {likely}, confidence {verdict.confidence:.2f})" if likely != "undetermined" else ""
+        shown = f", confidence {verdict.confidence:.2f}" if verdict.confidence is not None else ""
+        tail = f" (likely {likely}{shown})" if likely != "undetermined" else ""
         return f"{verdict.jurisdiction}: UNDETERMINED{tail}"
     text = verdict.outcome + (" (combined ATMP)" if verdict.combined else "")
     if verdict.outcome in {"not ATMP", "not an HCT/P"} and verdict.regime:
