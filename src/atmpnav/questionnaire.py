@@ -64,13 +64,23 @@ def facts_to_yaml(facts: ProductFacts) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
-def run_terminal(save: Path | None = None, as_of: str | None = None) -> Verdict:
-    """Ask in the terminal until the rules decide; print the verdict; optionally save the facts."""
+def run_terminal(save: Path | None = None, as_of: str | None = None,
+                 answers: list[tuple[str, Any]] | None = None, assumed: list[str] | None = None) -> Verdict:
+    """Ask in the terminal until the rules decide; print the verdict; optionally save the facts.
+
+    ``answers`` pre-fill the session (e.g. facts read from a description, ``ask --from-text``);
+    ``assumed`` names those that are assumptions, listed first so the user can change them."""
     import typer
 
     from atmpnav.views.text import render_verdict
 
-    session = Session(as_of=parse_date(as_of))
+    session = Session(as_of=parse_date(as_of), answers=list(answers or []))
+    if answers:
+        typer.echo(f"Starting from {len(answers)} facts read from the description.")
+        for fact in assumed or []:
+            value = dict(answers).get(fact)
+            typer.echo(f"  assumed {fact} = {value} (the text does not say; 'back' or a facts file changes it)")
+        typer.echo("")
     typer.echo("Answer each question; 'back' changes the previous answer, 'quit' stops. "
                "Options can be typed or chosen by number.\n")
     while True:

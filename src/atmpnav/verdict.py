@@ -101,6 +101,10 @@ class Precedent(BaseModel):
     score: float
     matched_terms: list[str] = Field(default_factory=list)
     note: str = "similar, not binding"
+    # What kind of evidence: an EU marketing authorisation, a CAT/EMA outcome, or a project test case.
+    kind: str | None = None
+    # Other ids of the same product in the corpus, merged into this result.
+    same_product: list[str] = Field(default_factory=list)
 
 
 class Assumption(BaseModel):
