@@ -51,6 +51,8 @@ class Defaults:
     types: tuple[ProductType, ...]
     claims: tuple[ClaimMapping, ...]
     point_of_care: re.Pattern[str]
+    # every type's patterns in one alternation (group t<n> = types[n]): one scan finds the types named
+    any_type: re.Pattern[str]
 
 
 def _either(patterns: list[str]) -> re.Pattern[str]:
@@ -80,9 +82,28 @@ def domain_defaults() -> Defaults:
                      m["said"], m["because"], tuple(m.get("precedents") or ()))
         for m in claims["mappings"]
     )
-    return Defaults(str(raw["version"]), str(raw["as_of"]), types, mappings, re.compile(raw["point_of_care"], _FLAGS))
+    scan = re.compile("|".join(f"(?P<t{n}>{'|'.join(f'(?:{p})' for p in t['patterns'])})"
+                               for n, t in enumerate(raw["types"])), _FLAGS)
+    return Defaults(str(raw["version"]), str(raw["as_of"]), types, mappings,
+                    re.compile(raw["point_of_care"], _FLAGS), scan)
 
 
 def matching_types(text: str) -> list[ProductType]:
-    """The product types a text names, in file order (earlier types fill a fact first)."""
-    return [t for t in domain_defaults().types if t.pattern.search(text) and not (t.unless and t.unless.search(text))]
+    """The product types a text names, in file order (earlier types fill a fact first).
+
+    One scan of all patterns finds them. A type whose words start inside another type's words
+    (the scan reports only the first) is found by checking each such span once more."""
+    data = domain_defaults()
+    spans = [(m.start(), m.end(), int(m.lastgroup[1:])) for m in data.any_type.finditer(text) if m.lastgroup]
+    if not spans:
+        return []
+    found = {n for _, _, n in spans}
+    for n, kind in enumerate(data.types):
+        if n in found:
+            continue
+        for start, end, _ in spans:
+            m = kind.pattern.search(text, start, end + 80)
+            if m and m.start() < end:
+                found.add(n)
+                break
+    return [t for n, t in enumerate(data.types) if n in found and not (t.unless and t.unless.search(text))]

@@ -532,6 +532,9 @@ class _Builder:
                 if self.data.get("for_human_administration") is None and not self.pos("not_admin"):
                     self.data["for_human_administration"] = True
                     self.ev.infer("for_human_administration", "(presented with a claim for patients)")
+                    if self.data.get("product_role") is None and not self.pos("starting"):
+                        self.data["product_role"] = ProductRole.finished_product.value
+                        self.ev.infer("product_role", "(given to patients; no starting-material use stated)")
             return
 
     # -- scope: administration and starting materials --
@@ -769,6 +772,12 @@ class _Builder:
             roles = {TransgeneRole(h.effect("transgene")) for h in ancillary}
             na["transgene_role"] = next(r for r in rank if r in roles).value
             self.ev.add(path, ancillary[:2])
+            return
+        inn_gene = self.pos("inn_gene")
+        if inn_gene:  # a gene-therapy INN names the gene as the active part (WHO INN scheme)
+            na["transgene_role"] = TransgeneRole.therapeutic.value
+            self.ev.add(path, inn_gene[:1])
+            self.ev.infer(path, "(the INN names a gene component: the gene is the active substance)")
             return
         given = self.data.get("for_human_administration") is True and not self.pos("starting")
         if vehicle in {Vehicle.viral_vector, Vehicle.plasmid, Vehicle.mrna, Vehicle.oncolytic_virus,
