@@ -13,6 +13,7 @@ the corpus and of this module (:mod:`atmpnav.text.cache`); results equal rank-bm
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -220,16 +221,19 @@ def _tokens_with_words(text: str) -> list[tuple[str, str]]:
 
 class BM25Index:
     """Okapi BM25 (k1=1.5, b=0.75, negative idf floored at epsilon x mean idf, as rank-bm25) over an
-    inverted index: per term, the documents that contain it and their precomputed weights."""
+    inverted index: per term, the documents that contain it and their precomputed weights.
+
+    A query costs work proportional to the postings of its terms. Small queries are scored in plain
+    Python (the shipped corpus never needs numpy, which keeps start-up short); a query touching many
+    postings (a large corpus) is scored with numpy."""
 
     K1, B, EPSILON = 1.5, 0.75, 0.25
+    NUMPY_FROM = 20_000  # postings touched by one query above which numpy is faster
 
     def __init__(self, docs: list[list[str]]) -> None:
-        import numpy as np
-
         n = len(docs)
-        lengths = np.fromiter((len(d) for d in docs), dtype=np.float64, count=n)
-        avgdl = float(lengths.sum() / n) if n else 0.0
+        lengths = [len(d) for d in docs]
+        avgdl = sum(lengths) / n if n else 0.0
         postings: dict[str, tuple[list[int], list[int]]] = {}
         for doc_id, tokens in enumerate(docs):
             for term, tf in Counter(tokens).items():
@@ -241,53 +245,82 @@ class BM25Index:
                     entry[1].append(tf)
         idf = {t: math.log(n - len(d) + 0.5) - math.log(len(d) + 0.5) for t, (d, _) in postings.items()}
         floor = self.EPSILON * (sum(idf.values()) / len(idf)) if idf else 0.0
-        idf = {t: (v if v >= 0 else floor) for t, v in idf.items()}
-        norm = self.K1 * (1 - self.B + self.B * lengths / avgdl) if n else lengths
+        k1, b = self.K1, self.B
+        norm = [k1 * (1 - b + b * length / avgdl) for length in lengths]
         self.size = n
-        self.terms: dict[str, int] = {}
-        starts = [0]
-        all_docs: list[Any] = []
-        all_weights: list[Any] = []
-        for number, (term, (doc_ids, tfs)) in enumerate(postings.items()):
-            self.terms[term] = number
-            ids = np.asarray(doc_ids, dtype=np.int32)
-            tf = np.asarray(tfs, dtype=np.float64)
-            all_docs.append(ids)
-            all_weights.append(idf[term] * (tf * (self.K1 + 1) / (tf + norm[ids])))
-            starts.append(starts[-1] + len(ids))
-        self.starts = np.asarray(starts, dtype=np.int64)
-        self.docs = np.concatenate(all_docs) if all_docs else np.zeros(0, dtype=np.int32)
-        self.weights = np.concatenate(all_weights) if all_weights else np.zeros(0, dtype=np.float64)
+        self.postings: dict[str, tuple[list[int], list[float]]] = {}
+        for term, (doc_ids, tfs) in postings.items():
+            weight = idf[term] if idf[term] >= 0 else floor
+            self.postings[term] = (doc_ids, [weight * (tf * (k1 + 1) / (tf + norm[d]))
+                                             for d, tf in zip(doc_ids, tfs, strict=True)])
+        self._arrays: dict[str, tuple[Any, Any]] = {}
 
-    def scores(self, query: list[str]) -> Any:
+    def __getstate__(self) -> dict[str, Any]:
+        return {"size": self.size, "postings": self.postings}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.size, self.postings, self._arrays = state["size"], state["postings"], {}
+
+    def _counts(self, query: list[str]) -> Counter[str]:
+        return Counter(t for t in query if t in self.postings)
+
+    def scores(self, query: list[str]) -> list[float]:
         """The BM25 score of every document (a query term counts as often as it occurs)."""
+        out = [0.0] * self.size
+        for doc, score in self._sparse(self._counts(query)).items():
+            out[doc] = score
+        return out
+
+    def _sparse(self, counts: Counter[str]) -> dict[int, float]:
+        acc: dict[int, float] = {}
+        get = acc.get
+        for term, count in counts.items():
+            ids, weights = self.postings[term]
+            for doc, weight in zip(ids, weights, strict=True):
+                acc[doc] = get(doc, 0.0) + weight * count
+        return acc
+
+    def _dense(self, counts: Counter[str]) -> Any:
         import numpy as np
 
-        counts = Counter(t for t in query if t in self.terms)
-        if not counts:
-            return np.zeros(self.size)
-        slices = [(self.starts[self.terms[t]], self.starts[self.terms[t] + 1], c) for t, c in counts.items()]
-        docs = np.concatenate([self.docs[a:b] for a, b, _ in slices])
-        weights = np.concatenate([self.weights[a:b] * c for a, b, c in slices])
+        parts = []
+        for term, count in counts.items():
+            arrays = self._arrays.get(term)
+            if arrays is None:
+                ids, weights = self.postings[term]
+                arrays = self._arrays[term] = (np.asarray(ids, dtype=np.int64), np.asarray(weights))
+            parts.append((arrays[0], arrays[1] * count))
+        docs = np.concatenate([d for d, _ in parts])
+        weights = np.concatenate([w for _, w in parts])
         return np.bincount(docs, weights=weights, minlength=self.size)
 
-    def top(self, query: list[str], k: int, order: Any = None, skip: Any = None) -> list[tuple[int, float]]:
+    def top(self, query: list[str], k: int, order: list[int] | None = None,
+            skip: frozenset[int] = frozenset()) -> list[tuple[int, float]]:
         """The ``k`` best documents with a positive score, best first; ties by ``order`` (a rank per
-        document, default: its position). ``skip``: a boolean mask of documents to leave out."""
+        document, default: its position). ``skip``: documents to leave out."""
+        counts = self._counts(query)
+        if not counts or k <= 0:
+            return []
+        touched = sum(len(self.postings[t][0]) for t in counts)
+        if touched < self.NUMPY_FROM:
+            scored = [(d, s) for d, s in self._sparse(counts).items() if s > 0 and d not in skip]
+            rank = order or range(self.size)
+            best = heapq.nsmallest(k, scored, key=lambda pair: (-round(pair[1], 9), rank[pair[0]]))
+            return [(d, float(s)) for d, s in best]
         import numpy as np
 
-        scores = self.scores(query)
+        scores = self._dense(counts)
         candidates = np.flatnonzero(scores > 0)
-        if skip is not None and len(candidates):
-            candidates = candidates[~skip[candidates]]
-        if not len(candidates) or k <= 0:
+        if skip:
+            candidates = candidates[~np.isin(candidates, np.fromiter(skip, dtype=np.int64))]
+        if not len(candidates):
             return []
         values = np.round(scores[candidates], 9)  # equal scores stay equal, so ties break by order
         if len(candidates) > k:
             kth = np.partition(-values, k - 1)[k - 1]
             keep = -values <= kth
             candidates, values = candidates[keep], values[keep]
-        ranks = candidates if order is None else order[candidates]
+        ranks = candidates if order is None else np.asarray(order)[candidates]
         chosen = np.lexsort((ranks, -values))[:k]
         return [(int(candidates[i]), float(scores[candidates[i]])) for i in chosen]
 
@@ -297,8 +330,8 @@ class _Index:
     cases: tuple[Case, ...]
     bm25: BM25Index
     doc_terms: tuple[frozenset[str], ...]
-    id_order: Any  # rank of each case by id (the tie-break)
-    groups: dict[str, Any]  # same_case key -> boolean mask of its cases
+    id_order: list[int]  # rank of each case by id (the tie-break)
+    groups: dict[str, frozenset[int]]  # same_case key -> positions of its cases
     canonical: tuple[int, ...]  # position of the case each case restates (itself if none)
 
 
@@ -308,15 +341,15 @@ def _document(c: Case) -> str:
 
 
 def _build_index(text: str) -> _Index:
-    import numpy as np
-
     cases = _load_cases(text)
     docs = [tokenize(_document(c)) for c in cases]
-    order = np.empty(len(cases), dtype=np.int64)
-    order[sorted(range(len(cases)), key=lambda i: cases[i].id)] = np.arange(len(cases))
-    groups: dict[str, Any] = {}
+    order = [0] * len(cases)
+    for rank, i in enumerate(sorted(range(len(cases)), key=lambda i: cases[i].id)):
+        order[i] = rank
+    members: dict[str, set[int]] = {}
     for i, c in enumerate(cases):
-        groups.setdefault(c.same_case, np.zeros(len(cases), dtype=bool))[i] = True
+        members.setdefault(c.same_case, set()).add(i)
+    groups = {k: frozenset(v) for k, v in members.items()}
     position = {c.id: i for i, c in enumerate(cases)}
     canonical = tuple(position.get(c.duplicate_of, i) if c.duplicate_of else i for i, c in enumerate(cases))
     return _Index(cases, BM25Index(docs), tuple(frozenset(d) for d in docs), order, groups, canonical)
@@ -363,10 +396,10 @@ def search_cases(text: str, k: int = 5, exclude_id: str | None = None,
     surface: dict[str, str] = {}
     for token, word in pairs:
         surface.setdefault(token, word)
-    skip = None
+    skip: frozenset[int] = frozenset()
     if exclude_id is not None:
         key = next((c.same_case for c in index.cases if c.id == exclude_id), exclude_id)
-        skip = index.groups.get(key)
+        skip = index.groups.get(key, frozenset())
     ranked = index.bm25.top(query, k * 3 + 3, index.id_order, skip)  # room for merged duplicates
     merged: dict[int, list[tuple[int, float]]] = {}
     for i, score in ranked:
@@ -375,7 +408,7 @@ def search_cases(text: str, k: int = 5, exclude_id: str | None = None,
         merged.setdefault(index.canonical[i], []).append((i, score))
     out = []
     for head, members in merged.items():
-        if skip is not None and skip[head]:
+        if head in skip:
             head = members[0][0]  # the restated case is left out: show the best remaining member
         c = index.cases[head]
         score = max(s for _, s in members)

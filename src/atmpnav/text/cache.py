@@ -27,7 +27,7 @@ def load_yaml(name: str, text: str) -> Any:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:  # a packaging error, not user input
         raise RuntimeError(f"{name} is not valid YAML: {exc}") from exc
 
@@ -58,7 +58,7 @@ def cached(name: str, key: str, build: Callable[[], T]) -> T:
     if path is not None:
         try:
             with path.open("rb") as handle:
-                stored_key, value = pickle.load(handle)  # noqa: S301 - our own file, checked by key
+                stored_key, value = pickle.load(handle)
             if stored_key == key:
                 return value  # type: ignore[no-any-return]
         except Exception:  # missing, stale, truncated or from another version: rebuild
@@ -80,5 +80,54 @@ def _write(path: Path, key: str, value: Any) -> None:
         except BaseException:
             os.unlink(tmp)
             raise
-    except OSError:
-        pass  # read-only home, full disk: run without the cache
+    except Exception:  # read-only home, full disk, an unpicklable value: run without the cache
+        pass
+
+
+# --- compiled regular expressions -------------------------------------------------------------------
+#
+# Compiling the vocabulary's large alternations costs far more than matching with them. Python
+# cannot pickle a compiled pattern (it pickles the source and recompiles), so the cache keeps what
+# the compiler produced (the regex engine's code) and rebuilds the pattern from it directly. The
+# key includes the Python version and the regex engine's MAGIC number; if any of this fails, the
+# pattern is compiled the normal way, so results never depend on the cache.
+
+
+def regex_engine_key() -> str:
+    import sys
+    from re import _constants  # type: ignore[attr-defined]
+
+    return f"{sys.version}|{_constants.MAGIC}"
+
+
+def regex_program(source: str, flags: int) -> tuple[Any, ...] | None:
+    """What ``re.compile(source, flags)`` builds, in a picklable form (None if not available)."""
+    try:
+        from re import _compiler, _parser  # type: ignore[attr-defined]
+
+        parsed = _parser.parse(source, flags)
+        code = _compiler._code(parsed, flags)
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup: list[str | None] = [None] * parsed.state.groups
+        for name, number in groupindex.items():
+            indexgroup[number] = name
+        return (int(flags | parsed.state.flags), [int(c) for c in code], parsed.state.groups - 1, groupindex,
+                tuple(indexgroup))
+    except Exception:
+        return None
+
+
+def compile_program(source: str, flags: int, program: tuple[Any, ...] | None) -> Any:
+    """The compiled pattern from a cached program, or compiled anew."""
+    import re
+
+    if program is not None:
+        try:
+            import _sre
+
+            pattern = _sre.compile(source, *program)
+            if pattern.pattern == source:
+                return pattern
+        except Exception:
+            pass
+    return re.compile(source, flags)

@@ -38,7 +38,6 @@ from typing import Any
 from atmpnav.errors import InputError
 from atmpnav.facts import (
     SUBSTANTIAL_MANIPULATIONS,
-    ProductFacts,
     CellForm,
     CellSource,
     ClaimedPurpose,
@@ -48,6 +47,7 @@ from atmpnav.facts import (
     Manipulation,
     ModeOfAction,
     NucleicAcidOrigin,
+    ProductFacts,
     ProductRole,
     SpecialCategory,
     TissueOrigin,
@@ -169,22 +169,23 @@ def _first_of(items: list[Any], p: Any) -> tuple[set[str] | None, bool]:
     return chars, True
 
 
-def _compile_layer(layer: str, entries: list[dict[str, Any]]) -> Layer:
+def _layer_sources(layer: str, entries: list[dict[str, Any]]) -> tuple[tuple[Concept, ...], dict[str, str], str]:
+    """A layer's concepts, its alternation per first character, and the fallback alternation."""
     concepts = tuple(Concept(e["id"], layer, dict(e.get("effects") or {})) for e in entries)
     firsts: list[list[tuple[str, frozenset[str] | None]]] = [
         [(pattern, _first_chars(pattern)) for pattern in e["patterns"]] for e in entries
     ]
     alphabet = set().union(*(f for group in firsts for _, f in group if f))
 
-    def build(char: str | None) -> re.Pattern[str]:
+    def build(char: str | None) -> str:
         parts = []
         for n, group in enumerate(firsts):
             chosen = [pat for pat, first in group if first is None or (char is not None and char in first)]
             if chosen:
                 parts.append(f"(?P<c{n}>" + "|".join(f"(?:{pat})" for pat in chosen) + ")")
-        return re.compile("|".join(parts) or "(?!x)x", re.IGNORECASE)
+        return "|".join(parts) or "(?!x)x"
 
-    return Layer(concepts, {char: build(char) for char in alphabet}, build(None))
+    return concepts, {char: build(char) for char in sorted(alphabet)}, build(None)
 
 
 @dataclass(frozen=True)
@@ -199,31 +200,59 @@ class Vocabulary:
     window: int
 
 
-@cache
-def vocabulary() -> Vocabulary:
-    """Load and compile vocabulary.yaml once (the regular expressions are compiled per layer)."""
-    from atmpnav.text.cache import load_yaml
+_NEGATION_KEYS = ("before", "after", "hedge", "boundary", "list")
 
-    raw = load_yaml("vocabulary.yaml",
-                    resources.files("atmpnav.text").joinpath("vocabulary.yaml").read_text(encoding="utf-8"))
-    flags = re.IGNORECASE
-    layers = {layer: _compile_layer(layer, entries) for layer, entries in raw["layers"].items()}
+
+def _recipe(text: str) -> dict[str, Any]:
+    """Everything vocabulary() needs, as plain data, with each regex's compiled program (cacheable)."""
+    from atmpnav.text.cache import load_yaml, regex_program
+
+    raw = load_yaml("vocabulary.yaml", text)
+    layers = {layer: _layer_sources(layer, entries) for layer, entries in raw["layers"].items()}
     families = {
         name: Family(name, spec.get("tissue"), spec.get("blood"), frozenset(spec.get("same") or ()),
                      spec.get("other", "unknown"), bool(spec.get("weak", False)),
                      frozenset(spec.get("replaces") or ()))
         for name, spec in raw["families"].items()
     }
-    neg = raw["negation"]
+    negation = {k: raw["negation"][k] for k in _NEGATION_KEYS}
+    sources = [src for _, by_first, fallback in layers.values() for src in (*by_first.values(), fallback)]
+    sources += list(negation.values())
+    programs = {src: regex_program(src, re.IGNORECASE) for src in dict.fromkeys(sources)}
+    return {"layers": layers, "families": families, "negation": negation, "window": int(raw["negation"]["window"]),
+            "programs": programs}
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """Load and compile vocabulary.yaml once per process; the compiled regular expressions come from
+    the disk cache while vocabulary.yaml and this module are unchanged (atmpnav.text.cache)."""
+    from pathlib import Path
+
+    from atmpnav.text.cache import cached, compile_program, content_key, regex_engine_key
+
+    text = resources.files("atmpnav.text").joinpath("vocabulary.yaml").read_text(encoding="utf-8")
+    key = content_key(text, Path(__file__).read_bytes(), regex_engine_key())
+    recipe = cached("vocabulary", key, lambda: _recipe(text))
+    programs = recipe["programs"]
+
+    def compiled(source: str) -> re.Pattern[str]:
+        return compile_program(source, re.IGNORECASE, programs.get(source))  # type: ignore[no-any-return]
+
+    layers = {
+        name: Layer(concepts, {char: compiled(src) for char, src in by_first.items()}, compiled(fallback))
+        for name, (concepts, by_first, fallback) in recipe["layers"].items()
+    }
+    neg = {k: compiled(v) for k, v in recipe["negation"].items()}
     return Vocabulary(
         layers=layers,
-        families=families,
-        negation_before=re.compile(neg["before"], flags),
-        negation_after=re.compile(neg["after"], flags),
-        hedge=re.compile(neg["hedge"], flags),
-        boundary=re.compile(neg["boundary"], flags),
-        list_word=re.compile(neg["list"], flags),
-        window=int(neg["window"]),
+        families=recipe["families"],
+        negation_before=neg["before"],
+        negation_after=neg["after"],
+        hedge=neg["hedge"],
+        boundary=neg["boundary"],
+        list_word=neg["list"],
+        window=recipe["window"],
     )
 
 
