@@ -18,7 +18,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -185,6 +185,7 @@ _SUFFIXES = ("ational", "ations", "ation", "itions", "ition", "ions", "ion", "in
 _WORD = re.compile(r"[a-z0-9_]+")
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     word = word.replace("ae", "e").replace("oe", "e").replace("our", "or").replace("isation", "ization")
     if word.isdigit() or len(word) <= 4:
