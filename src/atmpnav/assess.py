@@ -43,7 +43,8 @@ class AssessmentInput:
             raise InputError("text: the description is empty")
         if len(cleaned) > TEXT_MAX:
             raise InputError(f"text: the description is longer than {TEXT_MAX} characters")
-        return cls("text", text=cleaned, indication=(indication or "").strip() or None, answers=dict(answers or {}) or None)
+        return cls("text", text=cleaned, indication=(indication or "").strip() or None,
+                   answers=dict(answers or {}) or None)
 
     def to_dict(self) -> dict[str, Any]:
         if self.kind == "facts":

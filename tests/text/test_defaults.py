@@ -95,7 +95,7 @@ def test_the_claim_is_read_from_the_indication(text: str, claim: str, outcome: s
 
 
 def test_a_claim_stated_in_words_beats_the_indication() -> None:
-    envelope, verdict = _eu("Allogeneic mesenchymal stromal cells to dampen inflammation in knee osteoarthritis")
+    envelope, _ = _eu("Allogeneic mesenchymal stromal cells to dampen inflammation in knee osteoarthritis")
     assert envelope.facts.claimed_purpose == "treat_prevent_diagnose"
     assert not any(a.kind == "indication" for a in envelope.assumptions)
 
