@@ -131,3 +131,11 @@ def compile_program(source: str, flags: int, program: tuple[Any, ...] | None) ->
         except Exception:
             pass
     return re.compile(source, flags)
+
+
+def compile_all(name: str, key: str, sources: list[str], flags: int) -> dict[str, Any]:
+    """Every source compiled with ``flags``, the compiled programs cached under ``name`` and ``key``."""
+    unique = list(dict.fromkeys(sources))
+    programs = cached(name, content_key(key, regex_engine_key(), str(flags), *unique),
+                      lambda: {src: regex_program(src, flags) for src in unique})
+    return {src: compile_program(src, flags, programs.get(src)) for src in unique}

@@ -55,12 +55,8 @@ class Defaults:
     any_type: re.Pattern[str]
 
 
-def _either(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), _FLAGS)
-
-
-def _optional(pattern: str | None) -> re.Pattern[str] | None:
-    return re.compile(pattern, _FLAGS) if pattern else None
+def _either(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
 
 
 def _text(name: str) -> str:
@@ -69,23 +65,35 @@ def _text(name: str) -> str:
 
 @cache
 def domain_defaults() -> Defaults:
-    """Load and compile both files once per process."""
-    raw = load_yaml("defaults.yaml", _text("defaults.yaml"))
-    claims = load_yaml("claims.yaml", _text("claims.yaml"))
+    """Load and compile both files once per process (compiled patterns cached on disk by content)."""
+    from atmpnav.text.cache import compile_all
+
+    defaults_text, claims_text = _text("defaults.yaml"), _text("claims.yaml")
+    raw = load_yaml("defaults.yaml", defaults_text)
+    claims = load_yaml("claims.yaml", claims_text)
+    scan = "|".join(f"(?P<t{n}>{_either(t['patterns'])})" for n, t in enumerate(raw["types"]))
+    sources = [scan, raw["point_of_care"]]
+    for entry in (*raw["types"], *claims["mappings"]):
+        sources.append(_either(entry["patterns"]))
+        if entry.get("unless"):
+            sources.append(entry["unless"])
+    regex = compile_all("defaults-regex", defaults_text + claims_text, sources, _FLAGS)
+
+    def optional(source: str | None) -> re.Pattern[str] | None:
+        return regex[source] if source else None
+
     types = tuple(
-        ProductType(t["id"], t["label"], _either(t["patterns"]), _optional(t.get("unless")), dict(t["facts"]),
+        ProductType(t["id"], t["label"], regex[_either(t["patterns"])], optional(t.get("unless")), dict(t["facts"]),
                     t["said"], t["because"], t["source"])
         for t in raw["types"]
     )
     mappings = tuple(
-        ClaimMapping(m["id"], frozenset(m["cells"]), _either(m["patterns"]), _optional(m.get("unless")), m["claim"],
-                     m["said"], m["because"], tuple(m.get("precedents") or ()))
+        ClaimMapping(m["id"], frozenset(m["cells"]), regex[_either(m["patterns"])], optional(m.get("unless")),
+                     m["claim"], m["said"], m["because"], tuple(m.get("precedents") or ()))
         for m in claims["mappings"]
     )
-    scan = re.compile("|".join(f"(?P<t{n}>{'|'.join(f'(?:{p})' for p in t['patterns'])})"
-                               for n, t in enumerate(raw["types"])), _FLAGS)
-    return Defaults(str(raw["version"]), str(raw["as_of"]), types, mappings,
-                    re.compile(raw["point_of_care"], _FLAGS), scan)
+    return Defaults(str(raw["version"]), str(raw["as_of"]), types, mappings, regex[raw["point_of_care"]],
+                    regex[scan])
 
 
 def matching_types(text: str) -> list[ProductType]:
