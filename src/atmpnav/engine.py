@@ -128,6 +128,8 @@ def classify_one(facts: ProductFacts, jurisdiction: str = "EU", as_of: date | st
         verdict.outcome = verdict.likely_outcome = decision.outcome
         verdict.regime = decision.regime
         verdict.combined = decision.combined
+        verdict.combination_product = decision.combination_product
+        verdict.lead_center = decision.lead_center
         verdict.advanced = (decision.advanced if decision.advanced is not None
                             else decision.outcome in rules.advanced_outcomes)
     else:

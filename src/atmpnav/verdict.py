@@ -11,8 +11,8 @@ from atmpnav.facts import ProductFacts
 EU_OUTCOMES = ("GTMP", "sCTMP", "TEP", "not ATMP", "undetermined")
 ATMP_OUTCOMES = ("GTMP", "sCTMP", "TEP")
 US_OUTCOMES = ("351 gene therapy", "351 biologic", "361 HCT/P", "excepted (1271.15)", "not an HCT/P", "drug",
-               "vaccine", "undetermined")
-US_REGIMES = ("biologics_license", "part_1271_only", "excepted", "new_drug_application", "other")
+               "vaccine", "device", "undetermined")
+US_REGIMES = ("biologics_license", "part_1271_only", "excepted", "new_drug_application", "device_premarket", "other")
 EU_REGIMES = (
     "atmp_centralised",
     "tissues_cells",
@@ -71,6 +71,9 @@ class Verdict(BaseModel):
     regime: str | None = None
     # Inside the jurisdiction's advanced-therapy regime (EU: an ATMP); None while undetermined.
     advanced: bool | None = None
+    # US: a combination product (21 CFR Part 3) keeps its lead-center outcome and names the center.
+    combination_product: bool = False
+    lead_center: str | None = None
     confidence: float = 1.0
     origin: str | None = None  # autologous | allogeneic | xenogeneic (EU-P2)
     rules_fired: list[str] = Field(default_factory=list)

@@ -140,7 +140,8 @@ def _scope_assumptions(verdict: Verdict, extraction: Extraction) -> dict[str, An
     if missing & set(_SCOPE_ASSUMED):
         assumed.update({k: v for k, (v, _) in _SCOPE_ASSUMED.items()})
     infection_named = "vaccine_against_infectious_disease" in extraction.evidence
-    if "vaccine_against_infectious_disease" in missing and not infection_named:
+    vaccine_open = {"vaccine_against_infectious_disease", "disease_target"} & missing
+    if vaccine_open and not infection_named:
         assumed["vaccine_against_infectious_disease"] = False
     return {k: v for k, v in assumed.items() if k in missing or get_fact(extraction.facts, k) is None}
 

@@ -8,6 +8,7 @@ package registers every rule on ``EU``.
 from atmpnav.law.eu import (  # noqa: F401 (each module registers its rules on EU)
     cell_therapy,
     combined,
+    common,
     demarcation,
     essential_function,
     gene_therapy,
@@ -20,3 +21,6 @@ from atmpnav.law.eu import (  # noqa: F401 (each module registers its rules on E
 from atmpnav.law.eu.common import EU
 
 __all__ = ["EU"]
+
+# Part IV rules also answer for 30 Dec 2008 - 4 Apr 2010 (Directive 2003/63/EC wording, tagged U).
+common.add_early_part_iv_versions(EU)

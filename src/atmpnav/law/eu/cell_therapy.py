@@ -15,7 +15,7 @@ from atmpnav.law.eu.common import (
     rule,
 )
 
-# --- Somatic cell therapy (rules.md §1.6) ----------------------------------------------------
+# --- Somatic cell therapy ----------------------------------------------------
 
 
 @rule(
@@ -87,7 +87,8 @@ def non_viable_sctmp(c: Inquiry) -> Answer:
     title="Cells means nucleated cells; cell-free derivatives",
     question="Does the product contain intact nucleated cells or tissues (not vesicles, lysate, secretome or "
     "anucleate cells)?",
-    citation="EMA classification of in vitro-derived platelets (IPQ report); CCMO; rules.md EU-C6, EU-X9, EU-X10",
+    citation=f"{DIR}, 2.2 ('cells or tissues'); EMA/CAT classification of in vitro-derived platelets "
+    "(reported by IPQ); CCMO (NL) reading of cell therapy as therapy with nucleated cells",
     confidence="V",
     valid_from=PART_IV_2009,
     ambiguities=("A11", "A12"),

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from atmpnav.facts import (
-    Viability,
-)
+from atmpnav.facts import CellSource, Viability
 from atmpnav.law.base import Answer, Inquiry
 from atmpnav.law.eu.common import (
     ATMP_REGULATION,
+    EU,
+    MDD,
+    MDR,
+    MDR_APPLIES,
     REG,
     _yes_no,
+    add_device_directive_version,
     rule,
 )
 
-# --- Combined ATMP (rules.md §1.9) -----------------------------------------------------------
+# --- Combined ATMP -----------------------------------------------------------
 
 
 @rule(
@@ -21,7 +24,7 @@ from atmpnav.law.eu.common import (
     title="Combined ATMP",
     question="Does the product incorporate a medical device as an integral part, with viable cells or with "
     "non-viable cells whose action is primary to the device's?",
-    citation=f"{REG}, Art 2(1)(d); Regulation (EU) 2017/745, Art 2(1) (via MDR Art 122)",
+    citation=f"{REG}, Art 2(1)(d); {MDR}, Art 2(1) and (4) (references to the Directives read under Art 122)",
     confidence="K",
     valid_from=ATMP_REGULATION,
     ambiguities=("A8",),
@@ -76,26 +79,38 @@ def integral(c: Inquiry) -> Answer:
     "EU-D4",
     title="Device action primary over non-viable cells",
     question="Is the device's action primary to that of non-viable cells or tissues?",
-    citation="Regulation (EU) 2017/745, Art 1(10); Directive 2004/23/EC",
+    citation=f"{MDR}, Art 1(10); Directive 2004/23/EC",
     confidence="K",
     valid_from=ATMP_REGULATION,
     ambiguities=("A9",),
 )
 def device_primary(c: Inquiry) -> Answer:
-    return Answer(True, "Non-viable tissue with an ancillary action in a device: regulated as a medical device "
-                  "(MDR Art 1(10)), not as a combined ATMP.", ("device.cells_primary_action",))
+    facts = ("device.cells_primary_action", "cells_or_tissues.source")
+    if c.as_of >= MDR_APPLIES or c.fact("cells_or_tissues.source") == CellSource.xenogeneic:
+        return Answer(True, "Non-viable tissue with an action ancillary to the device's: the product is assessed as "
+                      "a medical device (human tissue under MDR Art 1(10), with Directive 2004/23/EC for donation, "
+                      "procurement and testing; animal tissue rendered non-viable is within the device rules), not "
+                      "as a combined ATMP.", facts)
+    return Answer(False, "Before the MDR, the device Directives did not apply to products incorporating human "
+                  "tissues or cells (Directive 93/42/EEC, Art 1(5)(f)): not a device; tissues and cells law "
+                  "applies.", facts)
 
 
 @rule(
     "EU-D5",
     title="GTMP with a device",
-    question="Is a gene therapy combined with a device (e.g. a vector-coated stent)?",
-    citation=f"{REG}, Art 2(1)(d) (written around the 'cellular or tissue part')",
-    confidence="U",
+    question="Is a gene therapy combined with a device (e.g. a vector-coated stent) a combined ATMP?",
+    citation=f"{REG}, Art 2(1)(d) (a cellular or tissue part is required); {MDR}, Art 1(8) and (9), Art 117",
+    confidence="K",
     valid_from=ATMP_REGULATION,
-    ambiguities=("A8",),
 )
 def gtmp_device(c: Inquiry) -> Answer:
-    return Answer("open", "Art 2(1)(d) speaks of a cellular or tissue part; whether a GTMP with a device is a "
-                  "'combined ATMP' is unclear (A8). Reported as not combined.", ("device.present",),
-                  ambiguities=("A8",))
+    return Answer(False, "Not a combined ATMP: Art 2(1)(d) requires a cellular or tissue part. A gene therapy with "
+                  "an integral device stays a GTMP; the device part must meet the device requirements (MDR "
+                  "Art 1(8) and (9)) and the dossier needs a notified body's opinion on it (Art 117).",
+                  ("device.present", "cells_or_tissues.present"))
+
+
+add_device_directive_version(EU, "EU-D1", f"{REG}, Art 2(1)(d) (devices as defined in Directive 93/42/EEC, "
+                             "Art 1(2)(a), and Directive 90/385/EEC, Art 1(2)(c))")
+add_device_directive_version(EU, "EU-D4", f"{MDD}: Directive 93/42/EEC, Art 1(5)(f) and (g)")

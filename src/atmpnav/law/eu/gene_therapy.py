@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from atmpnav.facts import (
+    DiseaseTarget,
     GenomeEditing,
     NucleicAcidOrigin,
     TransgeneRole,
     Vehicle,
 )
-from atmpnav.law.base import Answer, Inquiry
+from atmpnav.law.base import Answer, Derivation, Inquiry
 from atmpnav.law.eu.common import (
     DIR,
     PART_IV_2009,
@@ -16,7 +17,7 @@ from atmpnav.law.eu.common import (
     rule,
 )
 
-# --- Gene therapy (rules.md §1.3) ------------------------------------------------------------
+# --- Gene therapy ------------------------------------------------------------
 
 
 @rule(
@@ -94,23 +95,39 @@ def acts_on_sequence(c: Inquiry) -> Answer:
     ambiguities=("A4",),
 )
 def effect_from_sequence(c: Inquiry) -> Answer:
-    value = c.fact("nucleic_acid.effect_from_sequence")
-    role = c.fact("nucleic_acid.transgene_role")
-    if value is None and role is not None:
-        if role == TransgeneRole.therapeutic:
-            return Answer(True, "The transgene is therapeutic: the effect comes from it or its product.",
-                          ("nucleic_acid.transgene_role",))
-        return Answer(False, f"The transgene is only a {role.value.replace('_', ' ')}; the effect does not come "
-                      "from it.", ("nucleic_acid.transgene_role",))
-    answer = _yes_no(value, "nucleic_acid.effect_from_sequence",
-                     "The effect comes from the sequence or the protein it makes.",
-                     "The effect does not come from the sequence.",
-                     "Whether the effect comes from the sequence (or is only a marker, switch or tool) is not known.")
-    if value is None:
-        return Answer(None, answer.because, answer.facts,
-                      missing=("nucleic_acid.effect_from_sequence", "nucleic_acid.transgene_role"),
-                      ambiguities=("A4",))
+    answer = c.judge("nucleic_acid.effect_from_sequence", derive_effect_from_sequence(c))
+    if answer.value is None:
+        return Answer(None, answer.because, answer.facts, missing=answer.missing, ambiguities=("A4",))
     return answer
+
+
+_ENGINEERED_ORGANISMS = {Vehicle.oncolytic_virus, Vehicle.modified_microorganism}
+
+
+def derive_effect_from_sequence(c: Inquiry) -> Derivation:
+    """EU-G4 from what the construct is and does; the limb looks at the recombinant sequence as a whole."""
+    role = c.fact("nucleic_acid.transgene_role")
+    vehicle = c.fact("nucleic_acid.vehicle")
+    editing = c.fact("nucleic_acid.genome_editing")
+    facts = ("nucleic_acid.transgene_role", "nucleic_acid.vehicle", "nucleic_acid.genome_editing")
+    if vehicle in _ENGINEERED_ORGANISMS and c.fact("nucleic_acid.origin") == NucleicAcidOrigin.recombinant:
+        return Derivation(True, f"a genetically modified {vehicle.value.replace('_', ' ')} acts through its engineered "
+                          "genome (its deletions and insertions make it replicate in or act on its target), whatever "
+                          "role an inserted gene plays", facts,
+                          support="CAT classifications of GM oncolytic viruses as GTMPs, e.g. delolimogene "
+                          "mupadenorepvec (CAT monthly report, 132nd meeting)")
+    if editing == GenomeEditing.nucleic_acid_encoded:
+        return Derivation(True, "the effect comes from the edited sequence", facts)
+    if role == TransgeneRole.therapeutic:
+        return Derivation(True, "the transgene is therapeutic: the effect comes from it or its product", facts)
+    if role in {TransgeneRole.safety_switch, TransgeneRole.marker}:
+        return Derivation(False, f"the transgene is only a {role.value.replace('_', ' ')}; the effect comes from the "
+                          "cells", facts, support="EPAR Zalmoxis (authorised as somatic cell therapy)")
+    if role == TransgeneRole.manufacturing_tool:
+        return Derivation(False, "the sequence is only a manufacturing tool (e.g. for immortalisation or selection); "
+                          "the effect does not come from it", facts)
+    return Derivation(None, "what the recombinant sequence does (therapeutic, marker, safety switch or tool) is not "
+                      "known", facts, missing=("nucleic_acid.transgene_role",))
 
 
 @rule(
@@ -123,10 +140,28 @@ def effect_from_sequence(c: Inquiry) -> Answer:
     ambiguities=("A7",),
 )
 def vaccine(c: Inquiry) -> Answer:
-    return _yes_no(c.fact("vaccine_against_infectious_disease"), "vaccine_against_infectious_disease",
-                   "It is a vaccine against an infectious disease, which the GTMP definition excludes.",
-                   "It is not a vaccine against an infectious disease.",
-                   "Whether it is a vaccine against an infectious disease is not known.")
+    return c.judge("vaccine_against_infectious_disease", derive_vaccine(c))
+
+
+def derive_vaccine(c: Inquiry) -> Derivation:
+    """EU-G5 from the target and the mechanism: a vaccine works by an immune response against an antigen."""
+    target = c.fact("disease_target")
+    immune = c.fact("immune_response_to_antigen")
+    facts = ("disease_target", "immune_response_to_antigen")
+    if target in {DiseaseTarget.tumour, DiseaseTarget.host}:
+        what = "a tumour" if target == DiseaseTarget.tumour else "the patient's own tissue or physiology"
+        return Derivation(False, f"it acts against {what}, not an infectious agent", facts)
+    if target == DiseaseTarget.infectious_agent:
+        if immune is True:
+            return Derivation(True, "it acts against an infectious agent by an immune response to an antigen it "
+                              "encodes or carries", facts)
+        if immune is False:
+            return Derivation(False, "it acts against an infectious agent, but not by an immune response to an "
+                              "antigen (e.g. a vectored antibody or siRNA)", facts)
+        return Derivation(None, "it acts against an infectious agent; whether by an immune response to an antigen "
+                          "is not known", facts, missing=("immune_response_to_antigen",))
+    return Derivation(None, "what the product acts against (an infectious agent, a tumour or the patient's own "
+                      "tissue) is not known", facts, missing=("disease_target",))
 
 
 @rule(
@@ -137,7 +172,7 @@ def vaccine(c: Inquiry) -> Answer:
     confidence="K",
     valid_from=PART_IV_2009,
     ambiguities=("A5",),
-    reading="[U] The exact wording of the 2019 EMA list entry on IVT mRNA was not seen (rules.md EU-G6).",
+    reading="[U] The exact wording of the 2019 EMA list entry on IVT mRNA was not seen.",
 )
 def ivt_mrna(c: Inquiry) -> Answer:
     return Answer(True, "IVT mRNA made from a recombinant DNA template is treated as a recombinant nucleic acid "
@@ -186,11 +221,19 @@ def ancillary_transgene(c: Inquiry) -> Answer:
     "does not act by an immune response to an encoded pathogen antigen should be checked by hand (A7).",
 )
 def vaccine_scope(c: Inquiry) -> Answer:
-    if c.fact("vaccine_against_infectious_disease"):
+    facts = ("vaccine_against_infectious_disease", "disease_target", "immune_response_to_antigen")
+    target = c.fact("disease_target")
+    if c.fact("vaccine_against_infectious_disease") or derive_vaccine(c).value:
         return Answer(True, "Vector, plasmid, mRNA and live vaccines against infectious diseases are within the "
-                      "exclusion.", ("vaccine_against_infectious_disease",), ambiguities=("A7",))
-    return Answer(False, "Cancer vaccines and other non-infectious uses stay within the GTMP definition.",
-                  ("vaccine_against_infectious_disease",))
+                      "exclusion.", facts, ambiguities=("A7",))
+    if target == DiseaseTarget.infectious_agent:
+        return Answer("open", "It is for an infectious disease but does not act as a vaccine (no immune response to "
+                      "an antigen): whether the exclusion reaches it is not settled (A7).", facts,
+                      ambiguities=("A7",))
+    if target == DiseaseTarget.tumour:
+        return Answer(False, "A cancer 'vaccine' is not a vaccine against an infectious disease: it stays within "
+                      "the GTMP definition.", facts)
+    return Answer(False, "It is not directed against an infectious disease: the exclusion does not reach it.", facts)
 
 
 @rule(
@@ -219,14 +262,23 @@ def natural_organism(c: Inquiry) -> Answer:
 )
 def genome_editing(c: Inquiry) -> Answer:
     editing = c.fact("nucleic_acid.genome_editing")
-    paths = ("nucleic_acid.genome_editing", "nucleic_acid.vehicle")
-    if editing == GenomeEditing.nucleic_acid_encoded:
-        return Answer(True, "The editor is delivered as DNA or mRNA: a recombinant nucleic acid that edits a "
-                      "sequence.", paths)
+    paths = ("nucleic_acid.genome_editing", "nucleic_acid.vehicle", "nucleic_acid.origin")
     if c.fact("nucleic_acid.vehicle") == Vehicle.modified_cells:
         return Answer(True, "The cells were gene-edited ex vivo; CAT assessed such cells (Casgevy) as an ATMP "
                       "described as gene therapy, even where the editor was protein/RNP.", paths,
                       ambiguities=("A6",))
+    origin = c.fact("nucleic_acid.origin")
+    if editing == GenomeEditing.nucleic_acid_encoded and origin == NucleicAcidOrigin.recombinant:
+        return Answer(True, "The editor is delivered as recombinant DNA or IVT mRNA: a recombinant nucleic acid that "
+                      "edits a sequence.", paths)
+    if editing == GenomeEditing.nucleic_acid_encoded and origin is None:
+        return Answer(None, "The editor is encoded by a nucleic acid; whether that nucleic acid is recombinant or "
+                      "chemically synthesised is not known.", paths, missing=("nucleic_acid.origin",),
+                      ambiguities=("A5",))
+    if editing == GenomeEditing.nucleic_acid_encoded:
+        return Answer("open", "The editor is encoded by a chemically synthesised nucleic acid: not recombinant "
+                      "(EU-G2, EU-G7), so outside the literal current definition, as for protein/RNP editors "
+                      "(inside the pharma-package proposal, PROP-2).", paths, ambiguities=("A5", "A6"))
     return Answer("open", "The editor is given only as protein or RNP with a synthetic guide: outside the literal "
                   "'recombinant nucleic acid' wording of the current definition (inside the pharma-package "
                   "proposal, PROP-2).", paths, ambiguities=("A6",))

@@ -8,16 +8,15 @@ from atmpnav.facts import (
     SUBSTANTIAL_MANIPULATIONS,
     Manipulation,
 )
-from atmpnav.law.base import Answer, Inquiry
+from atmpnav.law.base import Answer, Derivation, Inquiry
 from atmpnav.law.eu.common import (
     ATMP_REGULATION,
     DIR,
     REG,
-    _yes_no,
     rule,
 )
 
-# --- Manipulation (rules.md §1.4) ------------------------------------------------------------
+# --- Manipulation ------------------------------------------------------------
 
 
 def _steps(c: Inquiry, kinds: frozenset[Manipulation]) -> list[str]:
@@ -42,8 +41,7 @@ def annex_i(c: Inquiry) -> Answer:
     "EU-M2",
     title="Substantial manipulations",
     question="Do the cells undergo culture/expansion, genetic modification, differentiation or activation?",
-    citation="CAT Reflection paper EMA/CAT/600280/2010 Rev.1, §2.2.3; cf. Swiss Transplantation Ordinance "
-    "SR 810.211, Art 2(1)(d)",
+    citation="CAT Reflection paper EMA/CAT/600280/2010 Rev.1, §2.2.3",
     confidence="K",
     valid_from=ATMP_REGULATION,
 )
@@ -62,10 +60,30 @@ def substantial_steps(c: Inquiry) -> Answer:
     ambiguities=("A1",),
 )
 def relevance(c: Inquiry) -> Answer:
-    return _yes_no(c.fact("cells_or_tissues.substantially_manipulated"), "cells_or_tissues.substantially_manipulated",
-                   "As stated, the processing changes characteristics relevant to the intended use.",
-                   "As stated, the processing does not change characteristics relevant to the intended use.",
-                   "Whether the processing is substantial is not known.")
+    return c.judge("cells_or_tissues.substantially_manipulated", derive_substantial(c))
+
+
+def derive_substantial(c: Inquiry) -> Derivation:
+    """Substantial manipulation from the processing steps (Annex I; the CAT's substantial triad)."""
+    steps = c.fact("cells_or_tissues.manipulations")
+    facts = ("cells_or_tissues.manipulations",)
+    if steps is None:
+        return Derivation(None, "the processing steps are not known", facts,
+                          missing=("cells_or_tissues.manipulations",))
+    substantial = _steps(c, SUBSTANTIAL_MANIPULATIONS)
+    if substantial:
+        verb = "changes" if len(substantial) == 1 else "change"
+        return Derivation(True, f"{', '.join(substantial)} {verb} the cells' "
+                          "biological characteristics", facts,
+                          support="CAT Reflection paper Rev.1, §2.2.3")
+    case_by_case = _steps(c, CASE_BY_CASE_MANIPULATIONS)
+    if case_by_case:
+        return Derivation(None, f"{', '.join(case_by_case)} is judged case by case against the intended use (A1); "
+                          "state whether the cells' relevant characteristics change, with the evidence", facts,
+                          missing=("cells_or_tissues.substantially_manipulated",))
+    listed = _steps(c, ANNEX_I_MANIPULATIONS)
+    return Derivation(False, f"{', '.join(listed) or 'no processing'}: only steps that Annex I lists as not "
+                      "substantial", facts)
 
 
 @rule(
@@ -87,7 +105,7 @@ def case_by_case(c: Inquiry) -> Answer:
     "EU-M5",
     title="Decellularisation",
     question="Is the tissue decellularised?",
-    citation=f"{REG}, Art 2(1)(b), last subparagraph (non-viable products); rules.md EU-M5",
+    citation=f"{REG}, Art 2(1)(b), last subparagraph (non-viable products)",
     confidence="K",
     valid_from=ATMP_REGULATION,
     ambiguities=("A9",),

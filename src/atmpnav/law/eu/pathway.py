@@ -11,15 +11,28 @@ from atmpnav.law.eu.common import (
     rule,
 )
 
-# --- Hospital exemption (rules.md §1.12) and reference-only rules -----------------------------
+# --- Hospital exemption and reference-only rules -----------------------------
+
+
+#: The conditions of Directive 2001/83/EC, Art 3(7) (inserted by Art 28(2) of Regulation (EC) No 1394/2007).
+HOSPITAL_EXEMPTION_CONDITIONS = {
+    "non_routine": "prepared on a non-routine basis",
+    "specific_quality_standards": "prepared according to specific quality standards",
+    "hospital": "used in a hospital",
+    "same_member_state": "used in the same Member State",
+    "practitioner_responsibility": "under the exclusive professional responsibility of a medical practitioner",
+    "individual_prescription": "to comply with an individual medical prescription",
+    "custom_made": "a custom-made product for an individual patient",
+}
 
 
 @rule(
     "EU-H1",
     title="Hospital exemption (pathway, not a classification)",
-    question="Is the ATMP prepared on a non-routine basis, in a hospital, in the same Member State, for an "
-    "individual patient's prescription?",
-    citation=f"{REG}, Art 28(2), inserting Art 3(7) into Directive 2001/83/EC",
+    question="Is the ATMP prepared on a non-routine basis according to specific quality standards, and used in a "
+    "hospital in the same Member State, under the exclusive professional responsibility of a medical practitioner, "
+    "to comply with an individual medical prescription for a custom-made product for an individual patient?",
+    citation=f"Directive 2001/83/EC, Art 3(7), inserted by {REG}, Art 28(2)",
     confidence="K",
     valid_from=ATMP_REGULATION,
     ambiguities=("A16",),
@@ -28,17 +41,20 @@ def hospital_exemption(c: Inquiry) -> Answer:
     block = c.facts.hospital_exemption
     if block is None:
         return Answer(None, "Not assessed.")
-    values = block.model_dump()
-    failed = [k for k, v in values.items() if v is False]
+    values = {name: getattr(block, name) for name in HOSPITAL_EXEMPTION_CONDITIONS}
+    failed = [HOSPITAL_EXEMPTION_CONDITIONS[k] for k, v in values.items() if v is False]
     unknown = [k for k, v in values.items() if v is None]
     paths = tuple(f"hospital_exemption.{k}" for k in values)
     if failed:
-        return Answer(False, f"Not met: {', '.join(f.replace('_', ' ') for f in failed)}.", paths)
+        return Answer(False, f"Not met: {'; '.join(failed)}.", paths)
     if unknown:
-        return Answer(None, f"Still to confirm: {', '.join(u.replace('_', ' ') for u in unknown)}.", paths)
-    return Answer(True, "The stated conditions are met. The exemption also needs national manufacturing "
-                  "authorisation, specific quality standards, and traceability and pharmacovigilance equivalent to "
-                  "EU level; it never changes the classification.", paths, ambiguities=("A16",))
+        said = "; ".join(HOSPITAL_EXEMPTION_CONDITIONS[k] for k in unknown)
+        return Answer(None, f"Still to confirm: {said}.", paths, missing=tuple(f"hospital_exemption.{k}"
+                                                                                for k in unknown))
+    return Answer(True, "All seven conditions of Art 3(7) are met. The exemption also needs the national competent "
+                  "authority's authorisation of the manufacture and national traceability, pharmacovigilance and "
+                  "quality requirements equivalent to EU level; it never changes the classification.", paths,
+                  ambiguities=("A16",))
 
 
 _REFERENCE = [
@@ -56,8 +72,6 @@ _REFERENCE = [
     ("EU-H5", "Centralised procedure", "Must the ATMP be authorised centrally?",
      "Regulation (EC) No 726/2004, Annex, point 1a", "K"),
     ("EU-H6", "GMP basis", "Which GMP guidelines apply?", f"{REG}, Art 5; EudraLex Vol 4 Part IV", "V"),
-    ("EU-X16", "No same-surgery exemption in the EU", "Does point-of-care processing exempt the product?",
-     "rules.md EU-X16 (no EU equivalent of 21 CFR 1271.15(b))", "K"),
 ]
 for _id, _title, _q, _cit, _conf in _REFERENCE:
     EU.add(Rule(_id, _title, _q, _cit, _conf, None, valid_from=ATMP_REGULATION))

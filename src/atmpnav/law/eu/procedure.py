@@ -8,8 +8,10 @@ from atmpnav.facts import (
     SUBSTANTIAL_MANIPULATIONS,
     CellForm,
     CellSource,
+    CellType,
     ClaimedPurpose,
     GenomeEditing,
+    IntendedAction,
     Manipulation,
     NucleicAcidOrigin,
     SpecialCategory,
@@ -21,9 +23,15 @@ from atmpnav.law.base import Decision, Inquiry, Unresolved
 from atmpnav.law.eu.common import (
     EU,
     SOHO_APPLIES,
+    _human_cells,
+    acts_by_pim,
 )
 
-# --- The decision procedure (rules.md §1.11) -------------------------------------------------
+# --- The decision procedure -------------------------------------------------
+
+
+_HAEMATOPOIETIC_SOURCES = frozenset({TissueOrigin.bone_marrow, TissueOrigin.cord_blood,
+                                     TissueOrigin.peripheral_blood})
 
 
 def _not_atmp(regime: str) -> Decision:
@@ -55,8 +63,14 @@ def _scope(c: Inquiry) -> Decision | None:
             own_purpose = c.ask("EU-D2", block=False)
             return _not_atmp("medical_device" if own_purpose else "other")
         return _not_atmp("other")
-    if c.fact("claimed_purpose") == ClaimedPurpose.cosmetic and not c.ask("EU-S5"):
-        return _not_atmp("cosmetic")
+    if c.fact("claimed_purpose") == ClaimedPurpose.cosmetic:
+        if not c.ask("EU-S5"):
+            return _not_atmp("cosmetic")
+        if not _human_cells(c) and acts_by_pim(c) is False:
+            # An injected or implanted aesthetic material acting physically (e.g. a dermal filler).
+            c.notes.append("Products for dermal filling by injection without a medical purpose are covered by the "
+                           "MDR as products of Annex XVI, point 3 (Regulation (EU) 2017/745, Art 1(2)).")
+            return _not_atmp("medical_device")
     return None
 
 
@@ -118,10 +132,12 @@ def _gene_therapy(c: Inquiry) -> bool | Decision:
 
 def _vaccine_check(c: Inquiry) -> Decision | None:
     is_vaccine = c.ask("EU-G5")
-    c.ask("EU-G9")
+    scope = c.ask("EU-G9")
     if is_vaccine:
         c.ask("EU-X4")
         return _not_atmp("vaccine")
+    if scope == "open":
+        raise Unresolved("A7", likely="GTMP")
     return None
 
 
@@ -142,48 +158,50 @@ def _no_cells_regime(c: Inquiry) -> Decision:
 
 
 def _substantial(c: Inquiry) -> bool | None:
-    """DP-5: substantial manipulation, three-valued; records the M rules that apply."""
+    """DP-5: substantial manipulation, three-valued; records the M rules that apply and the judgement (EU-M3)."""
     manipulations = c.fact("cells_or_tissues.manipulations")
     given = c.fact("cells_or_tissues.substantially_manipulated")
     if manipulations is None and given is None:
         return None
     steps = set(manipulations or [])
-    value: bool | None = False
-    if steps & ANNEX_I_MANIPULATIONS or not steps:
+    if manipulations is not None and (steps & ANNEX_I_MANIPULATIONS or not steps):
         c.ask("EU-M1")
     if steps & SUBSTANTIAL_MANIPULATIONS:
         c.ask("EU-M2")
-        value = True
     elif steps & CASE_BY_CASE_MANIPULATIONS:
         if Manipulation.decellularisation in steps:
             c.ask("EU-M5")
         c.ask("EU-M4")
-        value = None
-    if given is not None:
-        c.ask("EU-M3")
-        value = given
+    value = c.ask("EU-M3", block=False)
+    if value is None and steps & CASE_BY_CASE_MANIPULATIONS:
+        c.flag("A1")
     return value
 
 
-def _non_viable_regime(c: Inquiry) -> Decision:
-    """Non-viable tissue acting physically: tissues law if it is still the tissue, else the MDR."""
-    derived = Manipulation.decellularisation in (c.fact("cells_or_tissues.manipulations") or [])
-    if derived:
-        c.ask("EU-M5")
-    if c.fact("cells_or_tissues.source") == CellSource.xenogeneic or derived:
-        c.ask("EU-X1")
-        return _not_atmp("medical_device")
-    substantial = _substantial(c)
-    if substantial is None:
-        c.need("cells_or_tissues.manipulations" if c.fact("cells_or_tissues.manipulations") is None
-               else "cells_or_tissues.substantially_manipulated")
-    if substantial:
-        c.ask("EU-X1")
-        return _not_atmp("medical_device")
-    if c.ask("EU-F1", block=False) is not None:
-        c.ask("EU-F2")
+def _same_surgery(c: Inquiry) -> bool:
+    """An autologous graft within the same surgical procedure (EU-X16), recorded when it applies."""
+    autologous = c.fact("cells_or_tissues.source") == CellSource.autologous
+    if autologous and c.fact("cells_or_tissues.same_surgical_procedure"):
+        c.ask("EU-X16")
+        return True
+    return False
+
+
+def _outside_atmp_tissue_regime(c: Inquiry) -> Decision:
+    """Human cells or tissues that are not ATMPs: tissues and cells law, or national law for a same-surgery graft."""
+    if _same_surgery(c) and c.as_of < SOHO_APPLIES:
+        return _not_atmp("other")
     c.ask("EU-X2")
     return _not_atmp("tissues_cells")
+
+
+def _non_viable_regime(c: Inquiry) -> Decision:
+    """Non-viable tissue acting physically: animal tissue is a device; human tissue stays tissue (MDR Art 1(6)(g))."""
+    if Manipulation.decellularisation in (c.fact("cells_or_tissues.manipulations") or []):
+        c.ask("EU-M5")
+    if c.ask("EU-X1"):
+        return _not_atmp("medical_device")
+    return _outside_atmp_tissue_regime(c)
 
 
 def _cell_product(c: Inquiry) -> Decision:
@@ -192,7 +210,9 @@ def _cell_product(c: Inquiry) -> Decision:
         form = c.fact("cells_or_tissues.form")
         if form == CellForm.anucleate:
             c.ask("EU-X12")
-            return _not_atmp("blood" if c.fact("cells_or_tissues.blood_component") else "other")
+            if c.fact("cells_or_tissues.blood_component"):
+                return _not_atmp("blood" if c.ask("EU-X3") else "other")
+            return _not_atmp("other")
         c.ask("EU-X10" if form == CellForm.lysate else "EU-X9")
         return _not_atmp("biological_medicinal_product")
     viable = c.fact("cells_or_tissues.viability") in {Viability.viable, Viability.mixed}
@@ -206,21 +226,25 @@ def _cell_product(c: Inquiry) -> Decision:
     else:
         c.ask("EU-C5")
     substantial = _substantial(c)
-    if substantial is False and c.fact("cells_or_tissues.blood_component") is not False:
-        blood = c.fact("cells_or_tissues.blood_component")
-        if blood is None:
-            c.need("cells_or_tissues.blood_component")
-        c.ask("EU-X3")
-        return _not_atmp("blood")
     non_homologous = c.ask("EU-F1", block=False)
     if non_homologous is not None:
         c.ask("EU-F2")
-        if c.fact("cells_or_tissues.tissue_origin") in {
-            TissueOrigin.bone_marrow, TissueOrigin.cord_blood, TissueOrigin.peripheral_blood
-        }:
+        if c.fact("cells_or_tissues.tissue_origin") in _HAEMATOPOIETIC_SOURCES and c.fact(
+            "cells_or_tissues.cell_type"
+        ) in {None, CellType.haematopoietic_stem_cells, CellType.mononuclear_cells}:
             c.ask("EU-F3")
         if non_homologous is False and c.fact("cells_or_tissues.different_site"):
             c.ask("EU-F5")
+    blood = c.fact("cells_or_tissues.blood_component")
+    if substantial is False and non_homologous is not True and blood is not False:
+        if blood is None:
+            c.need("cells_or_tissues.blood_component")
+        if non_homologous is None:
+            c.need(*(c.missing_of("EU-F1") or ["cells_or_tissues.same_essential_function"]))
+        if c.ask("EU-X3"):
+            return _not_atmp("blood")
+        c.notes.append("Outside the blood Directive's processing rules and not an ATMP: national law governs it.")
+        return _not_atmp("other")
     if Manipulation.antigen_loading in (c.fact("cells_or_tissues.manipulations") or []):
         c.note("EU-X10", False, "The cells are loaded with antigen (e.g. tumour lysate) but remain intact cells: "
                "not a lysate product.", ["cells_or_tissues.manipulations", "cells_or_tissues.form"])
@@ -233,8 +257,7 @@ def _cell_product(c: Inquiry) -> Decision:
                ["cells_or_tissues.manipulations", "cells_or_tissues.same_essential_function"])
         if c.fact("cells_or_tissues.source") == CellSource.xenogeneic:
             raise Unresolved("A10")  # EU-X11, recorded above
-        c.ask("EU-X2")
-        return _not_atmp("tissues_cells")
+        return _outside_atmp_tissue_regime(c)
     else:
         missing = []
         if substantial is None:
@@ -244,35 +267,68 @@ def _cell_product(c: Inquiry) -> Decision:
                 missing.append("cells_or_tissues.substantially_manipulated")
                 c.flag("A1")
         if non_homologous is None:
-            missing.append("cells_or_tissues.same_essential_function")
+            missing.extend(c.missing_of("EU-F1") or ["cells_or_tissues.same_essential_function"])
         c.need(*missing)
     if c.fact("cells_or_tissues.source") == CellSource.xenogeneic or not viable or c.fact("device.present"):
         c.ask("EU-T2")
     return _claim(c, viable)
 
 
+_REPAIR_ACTIONS = frozenset({
+    IntendedAction.cartilage_repair, IntendedAction.bone_repair, IntendedAction.skin_repair,
+    IntendedAction.cornea_repair, IntendedAction.wound_covering, IntendedAction.soft_tissue_volume,
+    IntendedAction.heart_repair, IntendedAction.vascular_regeneration, IntendedAction.neural_repair,
+    IntendedAction.other_tissue_repair,
+})
+_TREAT_ACTIONS = frozenset({IntendedAction.immune_defence, IntendedAction.immunomodulation,
+                            IntendedAction.blood_formation, IntendedAction.transfusion})
+
+
+def _claim_from_use(c: Inquiry) -> ClaimedPurpose | None:
+    """With no presented claim, the use decides ('used in or administered ... with a view to')."""
+    action = c.fact("cells_or_tissues.intended_action")
+    if action in _REPAIR_ACTIONS:
+        return ClaimedPurpose.regenerate_repair_replace
+    if action in _TREAT_ACTIONS:
+        return ClaimedPurpose.treat_prevent_diagnose
+    return None
+
+
 def _claim(c: Inquiry, viable: bool) -> Decision:
-    """DP-8: TEP or sCTMP by the claim; Art 2(4) when both."""
+    """DP-8: TEP or sCTMP by the claim; Art 2(4) when the product is presented as both."""
     purpose = c.fact("claimed_purpose")
+    by_use = ""
     if purpose == ClaimedPurpose.cosmetic:
         purpose = ClaimedPurpose.regenerate_repair_replace  # EU-S5 reading, recorded there
-    if purpose is None:
-        c.need("claimed_purpose")
+    if purpose in {None, ClaimedPurpose.none}:
+        derived = _claim_from_use(c)
+        if derived is None:
+            if purpose is None:
+                c.need("claimed_purpose")
+            raise Unresolved("A19", likely="sCTMP")
+        purpose = derived
+        action = c.fact("cells_or_tissues.intended_action")
+        by_use = f" (derived from its use: {action.value.replace('_', ' ')})"
     repair = purpose == ClaimedPurpose.regenerate_repair_replace
-    treat = purpose == ClaimedPurpose.treat_prevent_diagnose
-    assert repair or treat, purpose  # 'none' ends at EU-S1, 'cosmetic' is read as repair (EU-S5)
+    both = repair and c.fact("also_treats_disease") is True
     # Viable cells' action is deemed PIM (Art 2(2)); non-viable ones reach here only when acting by PIM.
     c.note("EU-T4", True, "The cells are engineered (substantially manipulated or not used for the same essential "
            "function).", ["cells_or_tissues.manipulations", "cells_or_tissues.same_essential_function"])
-    c.note("EU-T1", repair, "Presented to regenerate, repair or replace a human tissue." if repair else
-           "Not presented to regenerate, repair or replace a human tissue.", ["claimed_purpose"])
-    c.note("EU-C3", True, "Acts on a disease or tissue defect through the cells' pharmacological, immunological or "
-           "metabolic action.", ["claimed_purpose", "cells_or_tissues.viability"])
-    if repair:
-        c.note("EU-P3", True, "It could be both a TEP and an sCTMP: it is a TEP.", ["claimed_purpose"])
+    c.note("EU-T1", repair, (f"Presented or used to regenerate, repair or replace a human tissue{by_use}." if repair
+                             else f"Not presented or used to regenerate, repair or replace a human tissue{by_use}."),
+           ["claimed_purpose", "cells_or_tissues.intended_action"])
+    if repair and not both:
+        c.note("EU-C3", False, "Presented to repair or replace tissue, not to treat a disease through the cells' "
+               "pharmacological, immunological or metabolic action.", ["claimed_purpose", "also_treats_disease"])
+        return Decision("TEP", "atmp_centralised")
+    c.note("EU-C3", True, "Presented or used to treat a disease through the cells' pharmacological, immunological or "
+           f"metabolic action{by_use}.", ["claimed_purpose", "also_treats_disease", "cells_or_tissues.viability"])
+    if both:
+        c.note("EU-P3", True, "Presented both to repair tissue and to treat a disease through the cells' action: it "
+               "meets both definitions, and Art 2(4) makes it a TEP.", ["claimed_purpose", "also_treats_disease"])
         c.flag("A3")
         return Decision("TEP", "atmp_centralised")
-    return Decision("sCTMP", "atmp_centralised")  # a claim of 'none' ended at EU-S1
+    return Decision("sCTMP", "atmp_centralised")
 
 
 def _combined(c: Inquiry, decision: Decision, intact_cells: bool) -> Decision:
@@ -292,8 +348,9 @@ def _combined(c: Inquiry, decision: Decision, intact_cells: bool) -> Decision:
     if c.ask("EU-D1"):
         decision.combined = True
         return decision
-    c.ask("EU-D4")
-    return _not_atmp("medical_device")
+    if c.ask("EU-D4"):
+        return _not_atmp("medical_device")
+    return _not_atmp("tissues_cells")
 
 
 def _origin(c: Inquiry) -> None:
@@ -334,6 +391,10 @@ def procedure(c: Inquiry) -> Decision:
     decision = _combined(c, decision, intact)
     if decision.outcome in {"GTMP", "sCTMP", "TEP"}:
         _origin(c)
+        if c.fact("cells_or_tissues.same_surgical_procedure"):
+            c.note("EU-X16", False, "Processed and given in the same surgical procedure, but engineered: the "
+                   "tissues Directive's same-surgery exclusion does not exempt an ATMP (there is no EU equivalent of "
+                   "21 CFR 1271.15(b)).", ["cells_or_tissues.same_surgical_procedure"])
         if c.facts.hospital_exemption is not None:
             met = c.ask("EU-H1", block=False)
             if met:

@@ -14,7 +14,7 @@ from atmpnav.law.eu.common import (
     rule,
 )
 
-# --- Tissue engineering (rules.md §1.7) ------------------------------------------------------
+# --- Tissue engineering ------------------------------------------------------
 
 
 EU.add(Rule(
@@ -83,7 +83,7 @@ EU.add(Rule(
 ))
 
 
-# --- Priority rules (rules.md §1.8) ----------------------------------------------------------
+# --- Priority rules ----------------------------------------------------------
 
 for _id, _title, _q, _art in [
     ("EU-P1", "Viable cells: PIM action is principal", "Does the product contain viable cells or tissues (so their "
