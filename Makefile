@@ -30,6 +30,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/engine_speed.py
 	$(BIN)/python bench/accuracy.py
+	$(BIN)/python bench/calibration.py
 	$(BIN)/python bench/load_api.py
 
 docs: $(STAMP)

@@ -48,7 +48,7 @@ def test_case(path: Path) -> None:
     missing_rules = [r for r in expect.get("rules", []) if r not in verdict.rules_fired]
     assert not missing_rules, detail + f"rules that did not fire: {missing_rules}\n" + reasoning
     for amb in expect.get("ambiguities", []):
-        assert amb in verdict.ambiguities, detail + f"ambiguity {amb} not flagged"
+        assert amb in verdict.ambiguity_ids, detail + f"ambiguity {amb} not flagged"
     if "origin" in expect:
         assert verdict.origin == expect["origin"], detail
     for note in expect.get("pathway_notes", []):

@@ -51,6 +51,16 @@ class Missing(BaseModel):
     options: list[str] = Field(default_factory=list)
 
 
+class AmbiguityNote(BaseModel):
+    """An open point of law the verdict meets (A1-A20), explained where it is shown."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    explanation: str
+
+
 class Consequence(BaseModel):
     """What follows from the verdict (route to market, GMP, exemptions, next filing); never a classification."""
 
@@ -74,12 +84,15 @@ class Verdict(BaseModel):
     # US: a combination product (21 CFR Part 3) keeps its lead-center outcome and names the center.
     combination_product: bool = False
     lead_center: str | None = None
-    confidence: float = 1.0
+    # A calibrated probability of likely_outcome (bench/calibration.py), or None where none can be stated.
+    confidence: float | None = 1.0
+    # Outcomes the estimate cannot separate (a tie or near-tie): no likely outcome is then given.
+    open_between: list[str] = Field(default_factory=list)
     origin: str | None = None  # autologous | allogeneic | xenogeneic (EU-P2)
     rules_fired: list[str] = Field(default_factory=list)
     steps: list[Step] = Field(default_factory=list)
     missing: list[Missing] = Field(default_factory=list)
-    ambiguities: list[str] = Field(default_factory=list)
+    ambiguities: list[AmbiguityNote] = Field(default_factory=list)
     # The ambiguity that leaves the law itself undecided (undetermined with nothing to ask).
     open_legal_question: str | None = None
     pathway_notes: list[str] = Field(default_factory=list)
@@ -91,6 +104,10 @@ class Verdict(BaseModel):
     @property
     def determined(self) -> bool:
         return self.outcome != "undetermined"
+
+    @property
+    def ambiguity_ids(self) -> list[str]:
+        return [a.id for a in self.ambiguities]
 
 
 class Precedent(BaseModel):

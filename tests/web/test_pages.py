@@ -338,3 +338,11 @@ def test_describe_labels_each_jurisdictions_reasoning(client: Any) -> None:
     html = client.post("/describe", data={"text": text, "jurisdiction": ["EU", "US"]}, headers=HTML).text
     assert 'id="reasoning-EU-h">European Union (EU)</h2>' in html
     assert 'id="reasoning-US-h">United States (US)</h2>' in html
+
+
+def test_ambiguity_page_explains_the_open_point(client: Any) -> None:
+    html = get(client, "/rules/A2")
+    audit(html)
+    assert "Which essential function do the cells have?" in html
+    assert 'href="/rules/EU-F1"' in html
+    get(client, "/rules/A99", status=404)

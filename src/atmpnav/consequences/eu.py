@@ -60,7 +60,9 @@ def _eu_atmp(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
                         "Regulation (EC) No 1394/2007, Art 28(2) (Directive 2001/83/EC, Art 3(7))"))
     else:
         items.append(_c("exemption", "A hospital exemption is possible only for a custom-made product prepared on a "
-                        "non-routine basis in a hospital of the same Member State for an individual prescription.",
+                        "non-routine basis according to specific quality standards and used in a hospital in the same "
+                        "Member State, under a medical practitioner's exclusive professional responsibility, for an "
+                        "individual patient's medical prescription.",
                         "Regulation (EC) No 1394/2007, Art 28(2) (Directive 2001/83/EC, Art 3(7))"))
     return items
 

@@ -93,7 +93,7 @@ class Blocked(Exception):
 
 
 class Unresolved(Exception):
-    """The law itself leaves the question open (an ambiguity of rules.md §6)."""
+    """The law itself leaves the question open (an ambiguity A1-A20, law/ambiguities.py)."""
 
     def __init__(self, ambiguity: str, likely: str | None = None) -> None:
         super().__init__(ambiguity)

@@ -9,8 +9,9 @@ step that read an assumed fact shows the assumption as its evidence.
 open questions answered every possible way), with the most similar precedents breaking a tie; or,
 when the engine cannot estimate, from a similarity-weighted vote of the precedents above
 :data:`~atmpnav.precedents.MIN_SIMILARITY`, named and labelled a *statistical estimate*. Such an
-estimate never sets ``confidence``: that stays ``None`` unless it is a calibrated probability
-(bench/accuracy.py measures the vote's reliability).
+estimate never sets ``confidence``: it keeps the engine's calibrated probability only where the
+engine's own estimate stands, and is ``None`` otherwise (bench/accuracy.py measures the vote's
+reliability).
 """
 
 from __future__ import annotations
@@ -155,11 +156,13 @@ _ENGINE_ESTIMATE = "Likely outcome from answering the open questions"
 
 
 def _likely(verdict: Verdict, extraction: Extraction, day: date, matches: list[tuple[Precedent, Case]]) -> None:
-    verdict.confidence = None  # type: ignore[assignment]  # only a calibrated probability may go here
+    # The engine's confidence is a calibrated probability of its own estimate from these facts; an
+    # estimate changed here (assumed scope facts, precedents) has no calibration, so it has none.
     missing = [m.fact for m in verdict.missing]
     assumed = _scope_assumptions(verdict, extraction)
     facts = extraction.facts
     if assumed:
+        verdict.confidence = None
         trial = verdict
         for _ in range(3):  # assumptions may open the next scope question (e.g. the vaccine exclusion)
             for path, value in assumed.items():
@@ -196,14 +199,14 @@ def _likely(verdict: Verdict, extraction: Extraction, day: date, matches: list[t
             return
         choice = among.most_common(1)[0][0]
         if choice != verdict.likely_outcome:
-            verdict.likely_outcome = choice
+            verdict.likely_outcome, verdict.confidence = choice, None
             verdict.notes.append(f"{STATISTICAL}: the open questions leave {' and '.join(sorted(tied))} equally "
                                  f"possible; the most similar known cases ({named}) point to {choice}.")
         return
     if votes:
         choice, weight = votes.most_common(1)[0]
         share = weight / sum(votes.values())
-        verdict.likely_outcome = choice
+        verdict.likely_outcome, verdict.confidence = choice, None
         verdict.notes.append(f"{STATISTICAL}: the rules cannot decide from the text; likely {choice} from the most "
                              f"similar known cases ({named}; similarity-weighted share {share:.0%}). Similar, "
                              "not binding.")
