@@ -1,24 +1,35 @@
 # Two commands a new user needs: `make run` and `make test` (each installs what it needs first).
+# `make run` installs the runtime only; `make test` (and lint, bench, docs) add the dev extra.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test install lint bench docs clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $(RUNTIME_STAMP)
+
+$(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(STAMP) $(RUNTIME_STAMP)
 
 install: $(STAMP)
 
 # Classifies a bundled example, then serves the web app on the embedded SQLite database.
-run: $(STAMP)
+# PORT=8001 make run serves on another port; a port in use is refused with a clear message.
+run: $(RUNTIME_STAMP)
 	$(BIN)/atmpnav classify src/atmpnav/data/examples/car-t.yaml
-	@echo "Web application: http://127.0.0.1:8000  (API docs: /docs; stop with Ctrl-C)"
-	$(BIN)/atmpnav serve --host 127.0.0.1 --port 8000
+	@echo "Web application: http://$(HOST):$(PORT)  (API docs: /docs; stop with Ctrl-C)"
+	$(BIN)/atmpnav serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -8,8 +8,11 @@ from typing import Any
 import pytest
 import yaml
 
+from atmpnav.consequences import consequences
 from atmpnav.engine import classify_one
-from atmpnav.facts import parse_facts
+from atmpnav.facts import ProductFacts, parse_facts
+from atmpnav.law import JURISDICTIONS
+from atmpnav.verdict import Verdict
 
 CASES = Path(__file__).parent / "cases"
 FILES = sorted(CASES.glob("*/*.yaml"))
@@ -29,6 +32,8 @@ def test_case(path: Path) -> None:
     detail = f"{case['id']}: got {verdict.outcome}/{verdict.regime}, missing={[m.fact for m in verdict.missing]}\n"
     if verdict.outcome == "undetermined" and expect.get("accept_undetermined"):
         assert verdict.missing or verdict.open_legal_question, detail + reasoning
+        for fact in expect.get("missing_contain", []):
+            assert fact in [m.fact for m in verdict.missing], detail + f"{fact} is not asked"
         if "likely_outcome_in" in expect:
             assert verdict.likely_outcome in expect["likely_outcome_in"], detail + verdict.likely_outcome
         return
@@ -58,6 +63,19 @@ def test_case(path: Path) -> None:
     basis = {s.rule: s.basis for s in verdict.steps}
     for rule_id, needle in expect.get("basis_contains", {}).items():
         assert needle in basis.get(rule_id, ""), detail + f"{rule_id} basis: {basis.get(rule_id)}"
+    if "advanced" in expect:
+        assert verdict.advanced is expect["advanced"], detail + f"advanced={verdict.advanced}"
+    if "asrm_class" in expect:
+        assert verdict.asrm_class == expect["asrm_class"], detail + f"asrm_class={verdict.asrm_class}\n" + reasoning
+    _check_consequences(verdict, facts, expect, detail)
+
+
+def _check_consequences(verdict: Verdict, facts: ProductFacts, expect: dict[str, Any], detail: str) -> None:
+    texts = [f"{item.text} [{item.basis}]" for item in consequences(verdict, facts)]
+    for needle in expect.get("consequences_contain", []):
+        assert any(needle in text for text in texts), detail + f"no consequence mentions {needle}: {texts}"
+    for needle in expect.get("consequences_absent", []):
+        assert not any(needle in text for text in texts), detail + f"a consequence mentions {needle}"
 
 
 def test_every_spec_case_is_encoded() -> None:
@@ -68,15 +86,42 @@ def test_every_spec_case_is_encoded() -> None:
     assert {f"UTC-{n:02d}" for n in range(1, 16)} <= us_ids
 
 
+def test_every_jurisdiction_has_at_least_twelve_cases() -> None:
+    for code in JURISDICTIONS:
+        assert len(list(CASES.glob(f"{code.lower()}/*.yaml"))) >= 12, f"fewer than 12 cases in tests/cases/{code}"
+
+
+# A rule set built on another's order of questions (UK on EU: HMR reg 2A mirrors the EU definitions) is also
+# tested on that jurisdiction's cases: the outcome must be the same.
+MIRRORS = {code: rs.mirrors for code, rs in JURISDICTIONS.items() if getattr(rs, "mirrors", None)}
+MIRRORED = [(code, path) for code, source in MIRRORS.items() for path in sorted(CASES.glob(f"{source.lower()}/*.yaml"))]
+
+
+def _mirror_day(case: dict[str, Any]) -> str:
+    return str(max(str(case["expect"].get("as_of", "2026-11-25")), "2021-01-01"))
+
+
+@pytest.mark.parametrize(("code", "path"), MIRRORED, ids=[f"{c}-{p.stem}" for c, p in MIRRORED])
+def test_mirrored_case(code: str, path: Path) -> None:
+    case = _load(path)
+    facts = parse_facts(case["facts"])
+    source = path.parent.name.upper()
+    # The mirror applies the other rule set's text as it stood on the day it was taken over (UK: 31 Dec 2020).
+    retained = getattr(JURISDICTIONS[code], "mirrors_as_of", None)
+    source_day = min(_mirror_day(case), retained.isoformat()) if retained else _mirror_day(case)
+    mirrored, original = classify_one(facts, code, _mirror_day(case)), classify_one(facts, source, source_day)
+    assert (mirrored.outcome, mirrored.combined) == (original.outcome, original.combined), case["id"]
+    assert [m.fact for m in mirrored.missing] == [m.fact for m in original.missing], case["id"]
+    assert mirrored.advanced == original.advanced
+
+
 def test_every_evaluated_rule_is_exercised_by_a_case() -> None:
     """Each rule the engines evaluate fires in at least one declarative case (date versions included)."""
-    from atmpnav.law import JURISDICTIONS
-
     fired: set[tuple[str, str, str]] = set()
-    for path in FILES:
-        case = _load(path)
-        code = path.parent.name.upper()
-        day = str(case["expect"].get("as_of", "2026-11-25"))
+    runs = [(path.parent.name.upper(), _load(path), None) for path in FILES]
+    runs += [(code, _load(path), "mirror") for code, path in MIRRORED]
+    for code, case, mirror in runs:
+        day = _mirror_day(case) if mirror else str(case["expect"].get("as_of", "2026-11-25"))
         verdict = classify_one(parse_facts(case["facts"]), code, day)
         for step in verdict.steps:
             if step.rule in verdict.rules_fired:

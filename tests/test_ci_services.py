@@ -16,3 +16,10 @@ def test_postgresql_is_available_for_the_storage_tests() -> None:
 
 def test_chromium_is_available_for_the_browser_tests() -> None:
     assert Path("/usr/bin/chromium").exists(), ".ci/run must install Debian's chromium (scripts/ci-browser.sh)"
+
+
+def test_pango_and_fonts_are_available_for_the_pdf_report() -> None:
+    from weasyprint import HTML
+
+    assert HTML(string="<p>ok</p>").write_pdf(), ".ci/run must install Pango and fonts (scripts/ci-documents.sh)"
+    assert Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").exists()

@@ -108,9 +108,9 @@ def test_as_of_switches_to_the_soho_regulation(tmp_path: Path) -> None:
 def test_ask_questionnaire_saves_facts(tmp_path: Path) -> None:
     out = tmp_path / "answers.yaml"
     # The vaccine exclusion is derived: the questionnaire asks what the product acts against instead.
-    answers = ["finished_product", "yes", "yes", "recombinant", "infectious_agent", "back", "tumour", "yes",
-               "therapeutic", "no"]
-    result = runner.invoke(app, ["ask", "--save", str(out)], input="\n".join(answers) + "\n")
+    answers = ["Test CAR-T", "", "finished_product", "yes", "yes", "recombinant", "infectious_agent", "back",
+               "tumour", "yes", "therapeutic", "no"]
+    result = runner.invoke(app, ["ask", "--save", str(out)], input="\n".join(answers) + "\nquit\n")
     assert result.exit_code == 0, result.output
     assert "EU: GTMP" in result.output
     saved = yaml.safe_load(out.read_text())
@@ -119,8 +119,8 @@ def test_ask_questionnaire_saves_facts(tmp_path: Path) -> None:
 
 
 def test_ask_rejects_a_bad_answer_and_asks_again() -> None:
-    result = runner.invoke(app, ["ask"], input="maybe\nstarting_material\nno\n")
-    assert "choose one of" in result.output
+    result = runner.invoke(app, ["ask"], input="\n\nmaybe\nstarting_material\nno\nquit\n")
+    assert "'maybe' is not an option; choose by number or words: 1 finished product" in result.output
     assert "starting material" in result.output.lower()
 
 

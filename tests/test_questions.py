@@ -12,7 +12,7 @@ from atmpnav.questions import QUESTIONS, coerce_answer
 def test_every_question_names_a_real_fact_and_accepts_its_options(path: str) -> None:
     question = QUESTIONS[path]
     value = {"bool": True, "enum": question.options[:1] and question.options[0],
-             "list": list(question.options[:2])}[question.kind]
+             "list": list(question.options[:2]), "number": 1}[question.kind]
     assert with_fact(ProductFacts(), path, value) is not None
     assert question.text.endswith("?")
 

@@ -43,7 +43,9 @@ def classify(
     as_json: AsJson = False,
     as_of: AsOf = None,
     jurisdiction: Annotated[
-        list[str] | None, typer.Option("--jurisdiction", "-j", help="Jurisdiction(s) to apply (default: EU).")
+        list[str] | None,
+        typer.Option("--jurisdiction", "-j", help="Jurisdiction(s) to apply, repeatable, or 'all' for every rule set "
+                     "(default: EU). With more than one, a comparison table comes first."),
     ] = None,
     top: Annotated[int, typer.Option("--precedents", "-k", help="Similar cases to show with --text.")] = 5,
     answer: Annotated[
@@ -56,9 +58,10 @@ def classify(
     from atmpnav.assess import AssessmentInput, evaluate
     from atmpnav.engine import parse_date
     from atmpnav.facts import load_facts
+    from atmpnav.law import expand_jurisdictions
 
     day = parse_date(as_of)
-    codes = tuple(jurisdiction or ["EU"])
+    codes = tuple(expand_jurisdictions(jurisdiction))
     if (facts_file is None) == (text is None):
         raise InputError("give either FACTS_FILE or --text DESCRIPTION (not both)")
     if answer and text is None:
@@ -76,7 +79,31 @@ def classify(
         return
     from atmpnav.views.text import render_envelope
 
+    if len(envelope.verdicts) > 1:
+        from atmpnav.compare import comparison, render_table
+
+        typer.echo(f"Side by side (as of {day.isoformat()}; details of each jurisdiction follow):\n")
+        typer.echo(render_table(comparison(envelope)) + "\n")
     typer.echo(render_envelope(envelope), nl=False)
+
+
+@app.command()
+def jurisdictions(as_json: AsJson = False) -> None:
+    """Every rule set: its version, regulator, sources and how current they are, and its outcome vocabulary."""
+    from atmpnav.rulebook import jurisdiction_catalogue
+
+    rows = jurisdiction_catalogue()
+    if as_json:
+        _echo_json(rows)
+        return
+    for row in rows:
+        typer.echo(f"{row['code']}  {row['name']}  (rule set {row['version']}, {row['rules']} rules)")
+        typer.echo(f"    outcomes: {'; '.join(row['outcomes'])}")
+        typer.echo(f"    advanced regime: {'; '.join(row['advanced_outcomes']) or '-'}")
+        typer.echo(f"    sources as of: {row['sources_as_of']}")
+        for source in row["sources"]:
+            typer.echo(f"    - {source}")
+        typer.echo("")
 
 
 @app.command()
@@ -89,19 +116,64 @@ def ask(
                      "only what is still open is asked."),
     ] = None,
     indication: Annotated[str | None, typer.Option("--indication", help="Intended use, with --from-text.")] = None,
+    jurisdiction: Annotated[
+        list[str] | None, typer.Option("--jurisdiction", "-j", help="Jurisdiction(s) to ask for (default: EU).")
+    ] = None,
 ) -> None:
-    """Answer plain questions, one at a time, until the rules can decide; type 'back' to change an answer."""
-    from atmpnav.questionnaire import run_terminal
+    """Answer plain questions, one at a time, until the record is complete for the chosen jurisdictions.
 
-    if from_text is None:
-        if indication is not None:
-            raise InputError("--indication goes with --from-text")
-        run_terminal(save=save, as_of=as_of)
+    Type '?' when you do not know ('back' changes the previous answer, 'quit' stops); the other
+    questions go on, and the verdict shows what is still open and which answer would change it.
+    Exits with 2 when the input ends before the questionnaire does.
+    """
+    from atmpnav.questionnaire import EndOfInput, run_terminal
+
+    if indication is not None and from_text is None:
+        raise InputError("--indication goes with --from-text")
+    answers: list[tuple[str, Any]] = []
+    assumed: list[str] = []
+    if from_text is not None:
+        from atmpnav.text.answers import start_from_text
+
+        answers, assumed = start_from_text(from_text, indication, as_of)
+    try:
+        run_terminal(save=save, as_of=as_of, jurisdictions=tuple(jurisdiction or ["EU"]), answers=answers,
+                     assumed=assumed)
+    except EndOfInput as err:
+        raise InputError(str(err)) from None
+
+
+@app.command("what-if")
+def what_if_command(
+    facts_file: Annotated[str, typer.Argument(help="Facts file (YAML or JSON); '-' reads standard input.")],
+    as_of: AsOf = None,
+    jurisdiction: Annotated[
+        list[str] | None, typer.Option("--jurisdiction", "-j", help="Jurisdiction(s) to apply (default: EU).")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Which single answer would change the outcome, and to what (for the open and the answered facts)."""
+    from dataclasses import asdict
+
+    from atmpnav.assess import AssessmentInput, evaluate
+    from atmpnav.engine import parse_date
+    from atmpnav.facts import load_facts
+    from atmpnav.questionnaire import render_what_if, what_if
+    from atmpnav.views.text import headline
+
+    day = parse_date(as_of)
+    stdin_text = sys.stdin.read() if facts_file == "-" else None
+    facts = load_facts(facts_file, stdin_text=stdin_text)
+    envelope = evaluate(AssessmentInput.of_facts(facts), tuple(jurisdiction or ["EU"]), day)
+    items = what_if(facts, envelope.verdicts, day)
+    if as_json:
+        _echo_json({"verdicts": {j: v.outcome for j, v in envelope.verdicts.items()},
+                    "what_if": [asdict(item) for item in items]})
         return
-    from atmpnav.text.answers import start_from_text
-
-    answers, assumed = start_from_text(from_text, indication, as_of)
-    run_terminal(save=save, as_of=as_of, answers=answers, assumed=assumed)
+    for verdict in envelope.verdicts.values():
+        typer.echo(headline(verdict))
+    typer.echo("")
+    typer.echo(render_what_if(items), nl=False)
 
 
 @app.command()
@@ -153,7 +225,11 @@ def rules(
             typer.echo(f"  Basis:      {version['citation']}")
             typer.echo(f"  Confidence: {version['confidence']}   Applies: {version['period']}")
             if version["ambiguities"]:
-                typer.echo(f"  Ambiguities: {', '.join(version['ambiguities'])}")
+                from atmpnav.ambiguities import resolve
+
+                for item in version["ambiguities"]:
+                    found = resolve(item)
+                    typer.echo(f"  Ambiguity {found.id}: {found.title} - {found.explanation}")
             if version["reading"]:
                 typer.echo(f"  Our reading: {version['reading']}")
             typer.echo(f"  Evaluated by the engine: {'yes' if version['evaluated'] else 'reference only'}")
@@ -191,6 +267,9 @@ def serve(
 ) -> None:
     """Start the web application and REST API on the embedded database (or ATMPNAV_DATABASE_URL)."""
     from atmpnav.web.app import serve as run_server
+    from atmpnav.web.ports import ensure_free
+
+    ensure_free(host, port)  # a busy port is refused before start-up, with what to do
 
     run_server(host=host, port=port)
 
@@ -202,6 +281,13 @@ def _mount_subcommands() -> None:
     app.add_typer(registry_app, name="registry")
     app.command("precedents")(precedents_command)
     app.command("batch")(batch_command)
+    from atmpnav.gmp.cli import gmp_command
+
+    app.command("gmp")(gmp_command)
+    from atmpnav.documents.cli import document_command, report_command
+
+    app.command("document")(document_command)
+    app.command("report")(report_command)
 
 
 @app.command()

@@ -144,6 +144,7 @@ def classify_one(facts: ProductFacts, jurisdiction: str = "EU", as_of: date | st
         verdict.combined = decision.combined
         verdict.combination_product = decision.combination_product
         verdict.lead_center = decision.lead_center
+        verdict.asrm_class = decision.asrm_class  # type: ignore[assignment]  # validated by the JP rule set
         verdict.advanced = (decision.advanced if decision.advanced is not None
                             else decision.outcome in rules.advanced_outcomes)
     else:
@@ -205,8 +206,9 @@ def _estimate(verdict: Verdict, rules: RuleSet, facts: ProductFacts, day: date, 
     verdict.confidence = None
     if open_question:
         verdict.open_legal_question = open_question.ambiguity
-        verdict.notes.insert(0, f"The law leaves this open (ambiguity {open_question.ambiguity}); an EMA/CAT "
-                             "classification request (Art 17 of Regulation (EC) No 1394/2007) can settle it.")
+        advice = rules.open_question_advice or ("an EMA/CAT classification request (Art 17 of Regulation (EC) "
+                                                "No 1394/2007) can settle it.")
+        verdict.notes.insert(0, f"The law leaves this open (ambiguity {open_question.ambiguity}); {advice}")
         if open_question.likely:
             verdict.likely_outcome = open_question.likely
             verdict.notes.append(f"Likely {open_question.likely}: the product meets the other limbs of that "

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from atmpnav.errors import FactsError, InputFileError
 
@@ -182,6 +182,9 @@ class TissueOrigin(StrEnum):
     placenta_amnion = "placenta_amnion"
     pluripotent_stem_cells = "pluripotent_stem_cells"
     tumour = "tumour"
+    # Added for Canada: heart valves and dura mater are outside the CTO Regulations (SOR/2007-118, s 3(1)(c)).
+    heart_valve = "heart_valve"
+    dura_mater = "dura_mater"
     other = "other"
 
 
@@ -291,6 +294,23 @@ class CellsOrTissues(Strict):
     # Added: what the cells are and what they are to do in the patient (derive the essential function).
     cell_type: CellType | None = None
     intended_action: IntendedAction | None = None
+    # Canada, Australia, South Korea: facts only those rule sets read (asked only when they are selected).
+    # Each regulator defines minimal manipulation and homologous use itself; left blank, they are derived
+    # from ``manipulations`` and ``same_essential_function`` or the observable facts (said in the step).
+    minimally_manipulated_ca: bool | None = None
+    homologous_use_ca: bool | None = None
+    transplant_into_another_person: bool | None = None  # CA: allogeneic transplantation (SOR/2007-118)
+    systemic_metabolic_ca: bool | None = None  # CA: systemic effect AND depends on metabolic activity
+    minimally_manipulated_au: bool | None = None
+    homologous_use_au: bool | None = None
+    # AU autologous tiers: collected from a patient under a registered practitioner's clinical care and made
+    # by that practitioner (or under their supervision) for that patient; made in a hospital for one of its
+    # patients; advertised to consumers; one indication in one clinical procedure.
+    treating_practitioner_au: bool | None = None
+    made_in_hospital_au: bool | None = None
+    advertised_to_consumers_au: bool | None = None
+    single_indication_single_procedure_au: bool | None = None
+    minimally_manipulated_kr: bool | None = None
     # US facts (21 CFR 1271), read by a US classifier.
     structural_tissue: bool | None = None
     minimally_manipulated_us: bool | None = None
@@ -299,6 +319,9 @@ class CellsOrTissues(Strict):
     systemic_effect: bool | None = None
     donor_relation: DonorRelation | None = None
     same_surgical_procedure: bool | None = None
+    # JP facts (PMD Act Art 2(9)(i); ASRM classes), read by the Japanese classifier (derived when blank).
+    cultured_or_processed_jp: bool | None = None
+    somatic_stem_cells: bool | None = None
 
 
 class Device(Strict):
@@ -318,6 +341,131 @@ class HospitalExemption(Strict):
     specific_quality_standards: bool | None = None
     practitioner_responsibility: bool | None = None
     custom_made: bool | None = None
+
+
+
+# --------------------------------------------------------------------------- manufacturing and development
+# Facts that no classification rule reads: they feed what follows from a verdict (the GMP checklist,
+# national hospital-exemption rules, incentives and procedures). All optional; absent means not known.
+
+
+class ManufacturingStage(StrEnum):
+    investigational = "investigational"
+    authorised = "authorised"
+    hospital_exemption = "hospital_exemption"
+
+
+class ClinicalPhase(StrEnum):
+    phase_i = "I"
+    phase_i_ii = "I/II"
+    phase_ii = "II"
+    phase_iii = "III"
+
+
+class Processing(StrEnum):
+    open_aseptic = "open_aseptic"
+    closed = "closed"
+    isolator = "isolator"
+    automated_closed = "automated_closed"
+
+
+class CellBank(StrEnum):
+    none = "none"
+    master_and_working = "master_and_working"
+    limited_stock = "limited_stock"
+
+
+class Decentralised(StrEnum):
+    none = "none"
+    central_plus_local_finish = "central_plus_local_finish"
+    fully_local = "fully_local"
+    point_of_care = "point_of_care"
+
+
+class MemberState(StrEnum):
+    """EU Member States and the EEA states that apply Art 3(7) of Directive 2001/83/EC (ISO 3166 codes)."""
+
+    AT = "AT"
+    BE = "BE"
+    BG = "BG"
+    HR = "HR"
+    CY = "CY"
+    CZ = "CZ"
+    DK = "DK"
+    EE = "EE"
+    FI = "FI"
+    FR = "FR"
+    DE = "DE"
+    GR = "GR"
+    HU = "HU"
+    IE = "IE"
+    IT = "IT"
+    LV = "LV"
+    LT = "LT"
+    LU = "LU"
+    MT = "MT"
+    NL = "NL"
+    PL = "PL"
+    PT = "PT"
+    RO = "RO"
+    SK = "SK"
+    SI = "SI"
+    ES = "ES"
+    SE = "SE"
+    IS = "IS"
+    LI = "LI"
+    NO = "NO"
+
+
+class OutsourcedTest(StrEnum):
+    karyotype = "karyotype"
+    exome_sequencing = "exome_sequencing"
+    genome_sequencing = "genome_sequencing"
+    sterility = "sterility"
+    mycoplasma = "mycoplasma"
+    endotoxin = "endotoxin"
+    adventitious_virus = "adventitious_virus"
+    potency = "potency"
+    other = "other"
+
+
+class Manufacturing(Strict):
+    """How the product is made (contract-part2.md §2); read by the GMP checklist and national rules."""
+
+    stage: ManufacturingStage | None = None
+    phase: ClinicalPhase | None = None
+    member_state: MemberState | None = None
+    processing: Processing | None = None
+    terminal_sterilisation_possible: bool | None = None
+    sterile_filterable: bool | None = None
+    cell_bank: CellBank | None = None
+    vector_made_in_house: bool | None = None
+    replication_competent: bool | None = None
+    several_viral_vectors_same_room: bool | None = None
+    multi_product_facility: bool | None = None
+    donor_matched: bool | None = None
+    cryopreserved: bool | None = None
+    shelf_life_hours: float | None = Field(default=None, ge=0, le=1_000_000)
+    release_before_qc_complete: bool | None = None
+    decentralised: Decentralised | None = None
+    reconstitution_at_site: bool | None = None
+    compliant_environment_available: bool | None = None
+    batches_per_year: int | None = Field(default=None, ge=0, le=1_000_000)
+    outsourced_tests: list[OutsourcedTest] | None = None
+
+
+class Development(Strict):
+    """Facts about the condition and the developer that decide incentives and procedures (EU and US)."""
+
+    orphan_prevalence_per_10000: float | None = Field(default=None, ge=0, le=10_000)
+    us_patients: int | None = Field(default=None, ge=0, le=10_000_000_000)
+    serious_condition: bool | None = None
+    life_threatening: bool | None = None
+    unmet_medical_need: bool | None = None
+    preliminary_clinical_evidence: bool | None = None
+    paediatric_relevance: bool | None = None
+    sme: bool | None = None
+    clinical_trial_planned: bool | None = None
 
 
 class ProductFacts(Strict):
@@ -344,6 +492,11 @@ class ProductFacts(Strict):
     cells_or_tissues: CellsOrTissues | None = None
     device: Device | None = None
     hospital_exemption: HospitalExemption | None = None
+    # Added for what follows (GMP checklist, national rules, incentives); no rule reads them.
+    manufacturing: Manufacturing | None = None
+    development: Development | None = None
+    # UK fact (SI 2025/87): only makeable at the point of care or in modular units; a pathway, never a class.
+    point_of_care_manufacture: bool | None = None
 
     @model_validator(mode="after")
     def _organ_has_tissue(self) -> ProductFacts:

@@ -14,8 +14,13 @@ class Question:
     fact: str
     text: str
     help: str
-    kind: str  # "bool" | "enum" | "list"
+    kind: str  # "bool" | "enum" | "list" | "number"
     options: tuple[str, ...] = ()
+    # The jurisdictions whose rules read this fact; empty: every jurisdiction (shown and asked for all).
+    jurisdictions: tuple[str, ...] = ()
+
+    def serves(self, codes: list[str] | tuple[str, ...]) -> bool:
+        return not self.jurisdictions or any(code.upper() in self.jurisdictions for code in codes)
 
 
 def _opts(enum: type[StrEnum]) -> tuple[str, ...]:
@@ -128,6 +133,38 @@ _Q: list[Question] = [
              "patient during the same operation?", "", "bool"),
     Question("cells_or_tissues.structural_tissue", "(US) Is it structural tissue (bone, skin, cartilage, tendon, "
              "amnion…) rather than cells?", "", "bool"),
+    Question("cells_or_tissues.minimally_manipulated_ca", "(Canada) Are the cells or tissues only minimally "
+             "manipulated, as the CTO Regulations define it?", "Derived from the processing steps when left blank "
+             "(culture, activation, genetic modification or differentiation: no).", "bool", jurisdictions=("CA",)),
+    Question("cells_or_tissues.homologous_use_ca", "(Canada) Do the cells or tissues perform the same basic "
+             "function in the recipient as in the donor (homologous use)?", "Derived from the essential-function "
+             "answer when left blank.", "bool", jurisdictions=("CA",)),
+    Question("cells_or_tissues.transplant_into_another_person", "(Canada) Are the cells, tissues or organs "
+             "transplanted into a person other than the donor?", "Derived from whose cells they are when left "
+             "blank; the CTO Regulations do not apply to autologous use.", "bool", jurisdictions=("CA",)),
+    Question("cells_or_tissues.systemic_metabolic_ca", "(Canada) Do the cells both have a systemic effect and "
+             "depend on their metabolic activity for their primary function?", "Islet cells and blood-forming "
+             "cells from marrow, peripheral or cord blood do not count.", "bool", jurisdictions=("CA",)),
+    Question("cells_or_tissues.minimally_manipulated_au", "(Australia) Are the cells or tissues only minimally "
+             "manipulated, as the TGA uses the term?", "Derived from the processing steps when left blank.", "bool",
+             jurisdictions=("AU",)),
+    Question("cells_or_tissues.homologous_use_au", "(Australia) Are the cells or tissues used for the same basic "
+             "function they had in the donor (homologous use)?", "Derived from the essential-function answer "
+             "when left blank.", "bool", jurisdictions=("AU",)),
+    Question("cells_or_tissues.treating_practitioner_au", "(Australia) Are the cells collected from a patient under "
+             "the clinical care of a registered medical or dental practitioner, and made by that practitioner (or "
+             "under their professional supervision) for that patient?", "", "bool", jurisdictions=("AU",)),
+    Question("cells_or_tissues.made_in_hospital_au", "(Australia) Is the product made in a hospital (apart from "
+             "storage and testing) for a patient of that hospital?", "", "bool", jurisdictions=("AU",)),
+    Question("cells_or_tissues.advertised_to_consumers_au", "(Australia) Is the product or its use advertised to "
+             "consumers?", "", "bool", jurisdictions=("AU",)),
+    Question("cells_or_tissues.single_indication_single_procedure_au", "(Australia) Is it used for a single "
+             "indication in a single clinical procedure by the practitioner with primary clinical responsibility?",
+             "", "bool", jurisdictions=("AU",)),
+    Question("cells_or_tissues.minimally_manipulated_kr", "(South Korea) Are the cells or tissues processed only by "
+             "simple separation, cleaning, freezing, thawing or similar minimal manipulation that keeps their "
+             "biological properties?", "Derived from the processing steps when left blank.", "bool",
+             jurisdictions=("KR",)),
     Question("device.present", "Is a medical device, scaffold, matrix, membrane or capsule part of the product?",
              "Do not count syringes, catheters or applicators supplied separately.", "bool"),
     Question("device.integral", "Do the device and the cells form one product that is used together?",
@@ -152,9 +189,101 @@ _Q: list[Question] = [
     Question("nucleic_acid.transferred_into_human_cells", "(US) Is genetic material transferred into human cells "
              "(the patient's, or cells given to the patient)?", "No for engineered bacteria or phages that act "
              "only on bacteria.", "bool"),
+    Question("cells_or_tissues.cultured_or_processed_jp", "(JP) Have the cells been cultured or otherwise "
+             "processed (培養その他の加工)?", "Processing is proliferation, activation by drugs, changing biological "
+             "properties, combination with non-cellular components or genetic engineering; separation, cutting, "
+             "isolation, antibiotics, washing, sterilisation, freezing and thawing are not. Derived from the "
+             "processing steps when left blank.", "bool", jurisdictions=("JP",)),
+    Question("cells_or_tissues.somatic_stem_cells", "(JP) Are the active cells somatic stem cells (e.g. mesenchymal, "
+             "adipose-derived or haematopoietic stem cells)?", "Decides ASRM class II for autologous cells.", "bool",
+             jurisdictions=("JP",)),
+    Question("point_of_care_manufacture", "(UK) Can the product only be made at or near the place of treatment "
+             "(point of care), or does it need modular (mobile) manufacturing units?",
+             "Because of its shelf life, method of manufacture or constituents; decides whether MHRA's point-of-care "
+             "or modular-manufacture designation (SI 2025/87) is open to it.", "bool", jurisdictions=("UK",)),
 ]
 
+# Questions about manufacturing and development: asked by the GMP checklist, the national
+# hospital-exemption rules and the incentives, only where the answer changes what they list.
+_Q += [
+    Question("manufacturing.stage", "Is the product made for clinical trials, for the market, or under a hospital "
+             "exemption?", "investigational: clinical trial supplies; authorised: with a marketing "
+             "authorisation; hospital_exemption: under Art 3(7) of Directive 2001/83/EC.", "enum",
+             _opts(f.ManufacturingStage)),
+    Question("manufacturing.phase", "Which clinical phase are the trials in?",
+             "Process validation is proportionate in the early phases (I and I/II).", "enum", _opts(f.ClinicalPhase)),
+    Question("manufacturing.member_state", "In which EU/EEA Member State is the product made and used?",
+             "Two-letter ISO code, e.g. DE, FR, ES; national hospital-exemption rules differ.", "enum",
+             _opts(f.MemberState)),
+    Question("manufacturing.processing", "Are the processing steps open (aseptic), or done in a closed system, "
+             "an isolator or a closed automated platform?", "open_aseptic: the product meets the room air during "
+             "additions or manipulations; closed: never exposed to the room.", "enum", _opts(f.Processing)),
+    Question("manufacturing.terminal_sterilisation_possible", "Can the finished product be terminally sterilised "
+             "in its final container?", "Living cells and most vectors cannot: they are made aseptically.", "bool"),
+    Question("manufacturing.sterile_filterable", "Can the product be sterile filtered?",
+             "Many vectors, plasmids and mRNA products can; cells cannot.", "bool"),
+    Question("manufacturing.cell_bank", "Is the product made from a cell bank?",
+             "master_and_working: a two-tier master/working cell bank; limited_stock: a cell stock from a few "
+             "passages; none: fresh donor or patient cells.", "enum", _opts(f.CellBank)),
+    Question("manufacturing.vector_made_in_house", "Do you make the vector or plasmid yourself (rather than buy "
+             "it from a supplier)?", "", "bool"),
+    Question("manufacturing.replication_competent", "Is the vector or virus replication-competent (e.g. an "
+             "oncolytic virus)?", "", "bool"),
+    Question("manufacturing.several_viral_vectors_same_room", "Are different viral vectors processed in the same "
+             "room at the same time?", "", "bool"),
+    Question("manufacturing.multi_product_facility", "Are other products made in the same facility?",
+             "Concurrently or in campaigns.", "bool"),
+    Question("manufacturing.donor_matched", "Is each batch made from a donor matched to one patient?",
+             "Allogeneic 'matched donor' products are treated like autologous ones for batches and samples.", "bool"),
+    Question("manufacturing.cryopreserved", "Is the product (or its starting material) stored frozen, at -60 °C or "
+             "below?", "", "bool"),
+    Question("manufacturing.shelf_life_hours", "What is the shelf life of the finished product, in hours?",
+             "A number, e.g. 48.", "number"),
+    Question("manufacturing.release_before_qc_complete", "Must batches be released before every quality-control "
+             "result is available (e.g. sterility)?", "Usual for short shelf lives.", "bool"),
+    Question("manufacturing.decentralised", "Is the product made at one site, or partly or fully at sites close to "
+             "the patient?", "central_plus_local_finish: central manufacture with finishing at local sites; "
+             "fully_local: full manufacture at local sites; point_of_care: at the treatment centre.", "enum",
+             _opts(f.Decentralised)),
+    Question("manufacturing.reconstitution_at_site", "Is the product thawed, washed, diluted or otherwise "
+             "reconstituted at the treatment site before use?", "", "bool"),
+    Question("manufacturing.compliant_environment_available", "Is a Grade A in Grade B environment available for "
+             "the open steps?", "", "bool"),
+    Question("manufacturing.batches_per_year", "How many batches are made per year?",
+             "A number; it sets how often aseptic process simulations are run.", "number"),
+    Question("manufacturing.outsourced_tests", "Which specialised tests are done by outside laboratories?",
+             "List them, separated by commas; 'none' if none.", "list", _opts(f.OutsourcedTest)),
+    Question("development.orphan_prevalence_per_10000", "How many people in 10,000 in the EU have the condition?",
+             "A number (prevalence); EU orphan designation needs at most 5 in 10,000.", "number"),
+    Question("development.us_patients", "How many people in the US have the condition?",
+             "A number; US orphan designation needs fewer than 200,000.", "number"),
+    Question("development.serious_condition", "Is the condition serious (or seriously debilitating)?", "", "bool"),
+    Question("development.life_threatening", "Is the condition life-threatening?", "", "bool"),
+    Question("development.unmet_medical_need", "Is there no satisfactory treatment, or would the product bring a "
+             "major benefit over existing ones?", "", "bool"),
+    Question("development.preliminary_clinical_evidence", "Is there preliminary clinical evidence that the product "
+             "may address the unmet need?", "Early clinical data (for PRIME, RMAT and breakthrough designation).",
+             "bool"),
+    Question("development.paediatric_relevance", "Does the condition also occur in children?",
+             "A paediatric investigation plan or a waiver is needed for a new marketing authorisation.", "bool"),
+    Question("development.sme", "Is the developer a micro, small or medium-sized enterprise (SME) established in "
+             "the EU?", "Commission Recommendation 2003/361/EC: fewer than 250 staff and turnover up to EUR 50 "
+             "million or balance sheet up to EUR 43 million.", "bool"),
+    Question("development.clinical_trial_planned", "Are clinical trials planned?", "", "bool"),
+]
+_US_ONLY = ("minimally_manipulated_us", "homologous_use_us", "combined_with_other_article", "systemic_effect",
+            "donor_relation", "same_surgical_procedure", "structural_tissue", "transferred_into_human_cells")
+_Q = [Question(q.fact, q.text, q.help, q.kind, q.options, ("US",)) if q.fact.split(".")[-1] in _US_ONLY else q
+      for q in _Q]
+_Q = [Question(q.fact, q.text, q.help, q.kind, q.options, ("EU",)) if q.fact == "hospital_exemption.same_member_state"
+      else q for q in _Q]
+
 QUESTIONS: dict[str, Question] = {q.fact: q for q in _Q}
+
+
+def questions_for(codes: list[str] | tuple[str, ...]) -> list[Question]:
+    """The questions that serve at least one of the jurisdictions (the facts their rules read)."""
+    return [q for q in _Q if q.serves(codes)]
 
 
 def question_for(fact: str) -> Question:
@@ -177,6 +306,14 @@ def coerce_answer(fact: str, raw: str) -> Any:
         if text.isdigit() and 1 <= int(text) <= len(q.options):
             return q.options[int(text) - 1]
         raise ValueError(f"choose one of: {', '.join(q.options)}")
+    if q.kind == "number":
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError("answer with a number") from None
+        if number < 0 or number != number:
+            raise ValueError("answer with a number of 0 or more")
+        return int(number) if number.is_integer() else number
     if text in {"none", "-"}:
         return []
     items = [t.strip() for t in text.replace(";", ",").split(",") if t.strip()]

@@ -12,7 +12,7 @@ from atmpnav.law.base import Rule
 PROCEDURAL = {"EU-P1", "EU-P2", "EU-P3", "EU-P4", "EU-C2", "EU-C3", "EU-T1", "EU-T4"}
 
 
-def _version(rule: Rule) -> dict[str, Any]:
+def _version(rule: Rule, procedural: frozenset[str] = frozenset()) -> dict[str, Any]:
     return {
         "title": rule.title,
         "question": rule.question,
@@ -24,7 +24,7 @@ def _version(rule: Rule) -> dict[str, Any]:
         "status": rule.status,
         "ambiguities": list(rule.ambiguities),
         "reading": rule.reading,
-        "evaluated": rule.test is not None or rule.id in PROCEDURAL,
+        "evaluated": rule.test is not None or rule.id in PROCEDURAL or rule.id in procedural,
     }
 
 
@@ -39,7 +39,7 @@ def list_rules(jurisdiction: str = "EU") -> list[dict[str, Any]]:
     rows = []
     for rule_id in sorted(rules.rules, key=_sort_key):
         for rule in rules.rules[rule_id]:
-            rows.append({"id": rule.id, **_version(rule)})
+            rows.append({"id": rule.id, **_version(rule, rules.procedural)})
     return rows
 
 
@@ -48,7 +48,27 @@ def describe_rule(jurisdiction: str, rule_id: str) -> dict[str, Any]:
     key = rule_id.upper()
     if key not in rules.rules:
         raise UnknownNameError("rule", rule_id, sorted(rules.rules, key=_sort_key))
-    return {"id": key, "jurisdiction": rules.jurisdiction, "versions": [_version(r) for r in rules.rules[key]]}
+    versions = [_version(r, rules.procedural) for r in rules.rules[key]]
+    return {"id": key, "jurisdiction": rules.jurisdiction, "versions": versions}
+
+
+def jurisdiction_catalogue() -> list[dict[str, Any]]:
+    """Every registered rule set with its version, sources, currency and outcome vocabulary."""
+    from atmpnav.law import JURISDICTIONS
+
+    return [
+        {
+            "code": code,
+            "name": rules.name,
+            "version": rules.version,
+            "outcomes": list(rules.outcomes),
+            "advanced_outcomes": sorted(rules.advanced_outcomes),
+            "sources": list(rules.sources),
+            "sources_as_of": rules.sources_as_of,
+            "rules": len(rules.rules),
+        }
+        for code, rules in JURISDICTIONS.items()
+    ]
 
 
 def is_ambiguity_id(code: str) -> bool:

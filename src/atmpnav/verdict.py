@@ -84,6 +84,9 @@ class Verdict(BaseModel):
     # US: a combination product (21 CFR Part 3) keeps its lead-center outcome and names the center.
     combination_product: bool = False
     lead_center: str | None = None
+    # JP: class of the technology under the Act on the Safety of Regenerative Medicine (I | II | III), for use in
+    # clinical research or private practice; None where the ASRM does not apply or is undetermined.
+    asrm_class: Literal["I", "II", "III"] | None = None
     # A calibrated probability of likely_outcome (bench/calibration.py), or None where none can be stated.
     confidence: float | None = 1.0
     # Outcomes the estimate cannot separate (a tie or near-tie): no likely outcome is then given.

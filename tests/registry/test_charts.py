@@ -44,7 +44,7 @@ def test_html_is_self_contained(db, tmp_path: Path) -> None:  # type: ignore[no-
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert "<svg" in page and "</html>" in page
-    assert "ATMPs authorised in the EU, as of 19 March 2024" in page
+    assert "ATMPs authorised in the EU, as of 2024-03-19" in page  # ISO dates everywhere
     assert "<td>26</td><td>19</td>" in page
     assert "<script" not in page and "http://" not in page.split("<svg", 1)[0]
 

@@ -39,7 +39,12 @@ def test_seed_loads_both_data_sets_with_links(db) -> None:  # type: ignore[no-un
 
 
 def test_seed_records_history_with_source_and_as_of(db) -> None:  # type: ignore[no-untyped-def]
-    detail = show_product("kymriah", engine=db.engine)
+    shown = show_product("kymriah", engine=db.engine)
+    imported = [h for h in shown.history if h.action == "import"]
+    assert len(imported) == 1 and not [h for h in shown.history if h.action == "create"]
+    assert imported[0].new == "imported from eu_authorised_atmps.csv as of 2026-01"
+    assert imported[0].fields_set >= 15
+    detail = show_product("kymriah", engine=db.engine, full_history=True)
     created = {h.field: h for h in detail.history if h.action == "create"}
     assert created["category"].new == "GTMP"
     assert created["authorised_on"].new == "2018-08-23"
@@ -47,7 +52,7 @@ def test_seed_records_history_with_source_and_as_of(db) -> None:  # type: ignore
     assert all(h.source == "eu_authorised_atmps.csv" and h.source_as_of == "2026-01" for h in created.values())
     linked = [h for h in detail.history if h.action == "link"]
     assert linked and linked[0].source == "eu_us_links.csv" and "KYMRIAH" in (linked[0].new or "")
-    us = show_product("KYMRIAH", region="US", engine=db.engine)
+    us = show_product("KYMRIAH", region="US", engine=db.engine, full_history=True)
     assert {h.source for h in us.history if h.action == "create"} == {"us_approved_cgt.csv"}
 
 
@@ -64,7 +69,7 @@ def test_seed_happens_once(db) -> None:  # type: ignore[no-untyped-def]
     assert db.count("registry_import") == imports
     with store.session_scope(db.engine) as session:
         kinds = sorted(session.scalars(select(Import.kind)))
-        assert kinds == ["seed-eu", "seed-events", "seed-links", "seed-notes", "seed-us"]
+        assert kinds == ["seed-eu", "seed-events", "seed-links", "seed-notes", "seed-us", "seed-us-categories"]
         sources = set(session.scalars(select(Change.source)))
     assert sources == {
         "eu_authorised_atmps.csv",
@@ -72,6 +77,7 @@ def test_seed_happens_once(db) -> None:  # type: ignore[no-untyped-def]
         "eu_us_links.csv",
         "category_notes.csv",
         "status_events.csv",
+        "us_category_mapping.csv",
     }
 
 
@@ -83,7 +89,8 @@ def test_categories_combined_and_partial_dates(db) -> None:  # type: ignore[no-u
     assert rows["Aucatzyl"].authorised_on == "2025-07"
     us = {r.name: r for r in list_products(region="US", engine=db.engine)}
     assert us["ALLOCORD"].authorised_on == "2013"
-    assert us["KYMRIAH"].category is None
+    assert (us["KYMRIAH"].category, us["KYMRIAH"].category_mapped) == ("GTMP", True)
+    assert us["HEMACORD"].category == "not ATMP"
     assert us["KYMRIAH"].product_type == "gene therapy (CAR-T cell)"
 
 

@@ -179,7 +179,8 @@ def test_questionnaire_change_an_earlier_answer(client: Any) -> None:
     html = get(client, response.headers["location"])
     assert "nucleic_acid.present%3Dfalse" in response.headers["location"]
     assert "nucleic_acid.present%3Dtrue" not in response.headers["location"]
-    assert "The rules have decided" not in html  # the cells questions are asked now
+    # The walk-through already recorded the cells (a complete record), so the cells now decide.
+    assert 'class="badge badge-sctmp' in html
 
 
 def test_questionnaire_dont_know_and_back(client: Any) -> None:

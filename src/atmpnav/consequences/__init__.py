@@ -5,13 +5,32 @@ A jurisdiction's consequences are one builder function in its own module, regist
 
 from __future__ import annotations
 
+from atmpnav.consequences.au import au_consequences, au_route
 from atmpnav.consequences.base import Builder
+from atmpnav.consequences.ca import ca_consequences, ca_route
+from atmpnav.consequences.ch import ch_consequences, ch_route
 from atmpnav.consequences.eu import eu_consequences
+from atmpnav.consequences.jp import jp_consequences, jp_route
+from atmpnav.consequences.kr import kr_consequences, kr_route
+from atmpnav.consequences.routes import Route, eu_route, first_pathway, us_route
+from atmpnav.consequences.uk import uk_consequences, uk_route
 from atmpnav.consequences.us import us_consequences
 from atmpnav.facts import ProductFacts
 from atmpnav.verdict import Consequence, Envelope, Verdict
 
-BUILDERS: dict[str, Builder] = {"EU": eu_consequences, "US": us_consequences}
+BUILDERS: dict[str, Builder] = {"EU": eu_consequences, "US": us_consequences, "UK": uk_consequences,
+                                "CH": ch_consequences, "JP": jp_consequences, "CA": ca_consequences,
+                                "AU": au_consequences, "KR": kr_consequences}
+# The route to market in a few words (comparison table); without one, the first pathway item's first clause.
+ROUTES: dict[str, Route] = {"EU": eu_route, "US": us_route, "UK": uk_route, "CH": ch_route, "JP": jp_route,
+                            "CA": ca_route, "AU": au_route, "KR": kr_route}
+
+
+def route_to_market(verdict: Verdict) -> str:
+    if verdict.outcome == "undetermined":
+        return "open questions first"
+    route = ROUTES.get(verdict.jurisdiction)
+    return route(verdict) if route else first_pathway(verdict)
 
 
 def consequences(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:

@@ -6,7 +6,10 @@ Every item cites its legal or guidance basis; items never change the classificat
 from __future__ import annotations
 
 from atmpnav.consequences.base import item as _c
+from atmpnav.consequences.follow_ups import adds
 from atmpnav.facts import CellSource, NucleicAcidOrigin, ProductFacts
+from atmpnav.incentives import incentive_consequences
+from atmpnav.national.hospital_exemption import hospital_exemption_consequences
 from atmpnav.verdict import ATMP_OUTCOMES, Consequence, Verdict
 
 
@@ -67,6 +70,7 @@ def _eu_atmp(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
     return items
 
 
+@adds(hospital_exemption_consequences, incentive_consequences)
 def eu_consequences(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
     classification = _c("next_step", "You may ask EMA/CAT for a scientific classification recommendation (free, "
                         "within 60 days of a valid request; not binding on national authorities).",

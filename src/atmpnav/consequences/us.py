@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from atmpnav.consequences.base import item as _c
+from atmpnav.consequences.follow_ups import adds
 from atmpnav.facts import ProductFacts
+from atmpnav.incentives import incentive_consequences
 from atmpnav.verdict import Consequence, Verdict
 
 
+@adds(incentive_consequences)
 def us_consequences(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
     outcome = verdict.outcome
     if outcome in {"351 gene therapy", "351 biologic"}:

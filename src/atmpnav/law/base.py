@@ -109,6 +109,7 @@ class Decision:
     advanced: bool | None = None  # None: the rule set's ``advanced_outcomes`` decide
     combination_product: bool = False  # US: 21 CFR Part 3
     lead_center: str | None = None  # US: CBER | CDER | CDRH
+    asrm_class: str | None = None  # JP only: ASRM class I | II | III (Verdict.asrm_class)
 
 
 @dataclass(slots=True)
@@ -215,6 +216,18 @@ class RuleSet:
     rules: dict[str, list[Rule]] = field(default_factory=dict)
     # Outcomes inside this jurisdiction's advanced-therapy regime (contract-part2.md §1, ``advanced``).
     advanced_outcomes: frozenset[str] = frozenset()
+    # The outcome vocabulary (contract-part2.md §1), ``undetermined`` included.
+    outcomes: tuple[str, ...] = ()
+    # The legal and guidance texts the rules were written from, and how current that reading is.
+    sources: tuple[str, ...] = ()
+    sources_as_of: str = ""
+    # Rules whose answer the procedure itself establishes (recorded with Inquiry.note, no test).
+    procedural: frozenset[str] = frozenset()
+    # Rules asked after the classification (category labels, licensing, exemptions, designations): never the
+    # deciding rule of the comparison table.
+    subsidiary_rules: frozenset[str] = frozenset()
+    # Who settles a question the law leaves open (said in the verdict's notes); EU text by default.
+    open_question_advice: str = ""
     _in_force_cache: dict[tuple[str, date], Rule] = field(default_factory=dict, repr=False)
 
     def add(self, rule: Rule) -> Rule:

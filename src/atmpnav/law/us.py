@@ -24,12 +24,20 @@ from atmpnav.facts import (
     Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
+from atmpnav.verdict import US_OUTCOMES
 
 PART_1271 = date(2005, 5, 25)  # the last of the Part 1271 final rules took effect (CGTP, donor eligibility) [K]
 CURES_ACT = date(2016, 12, 13)  # 21st Century Cures Act, §3033 (RMAT)
 
 US = RuleSet(jurisdiction="US", name="United States", version="us-2026.11",
-             advanced_outcomes=frozenset({"351 gene therapy", "351 biologic"}))
+             advanced_outcomes=frozenset({"351 gene therapy", "351 biologic"}),
+             outcomes=US_OUTCOMES,
+             sources=("21 CFR Part 1271 (1271.3, 1271.10, 1271.15, 1271.20)",
+                      "21 CFR Part 3 (combination products)", "PHS Act §351 and §361; FD&C Act §506(g)",
+                      "FDA guidance on minimal manipulation and homologous use (2017, corrected 2020), same surgical "
+                      "procedure exception (2017), long-term follow-up after gene therapy (2020), expedited programs "
+                      "for regenerative medicine therapies (2019)"),
+             sources_as_of="Read as available in November 2026 (rules.md §2).")
 rule = US.define
 
 

@@ -150,7 +150,8 @@ def chart_data(as_of: date | str | None = None, *, engine: Engine | None = None)
 
 
 def _long_date(day: date) -> str:
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+    """Dates are ISO everywhere (also in the chart's title)."""
+    return day.isoformat()
 
 
 def _lighten(colour: str, amount: float) -> tuple[float, float, float]:

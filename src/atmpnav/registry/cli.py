@@ -6,8 +6,6 @@ module is cheap.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,22 +22,6 @@ app = typer.Typer(
     add_completion=False,
 )
 
-LIST_COLUMNS = (
-    "name",
-    "region",
-    "category",
-    "combined",
-    "status",
-    "status_since",
-    "authorised_on",
-    "inn",
-    "holder",
-    "product_type",
-    "conditional",
-    "orphan",
-    "prime",
-    "linked",
-)
 
 AsOf = Annotated[
     str | None,
@@ -96,47 +78,41 @@ def list_command(
         ),
     ] = None,
     as_of: AsOf = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-q", help="Words that must all appear (name, INN, holder, indication).")
+    ] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option("--sort", help="name, region, category, status, authorised, holder or verdict; -name descends."),
+    ] = None,
     as_json: AsJson = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
 ) -> None:
     """List products; with --as-of, those authorised by then with their status on that date."""
+    from atmpnav.registry.export import to_csv
     from atmpnav.registry.queries import list_products
 
     with reporting_errors():
         if as_json and as_csv:
             raise InputError("--json and --csv cannot be used together")
-        rows = list_products(region=region, category=category, status=status, as_of=as_of)
+        rows = list_products(region=region, category=category, status=status, as_of=as_of, q=search, sort=sort)
         if as_json:
             _dump([r.to_dict() for r in rows])
             return
         if as_csv:
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            writer.writerow(LIST_COLUMNS)
-            for r in rows:
-                data = r.to_dict()
-                writer.writerow(
-                    [
-                        "; ".join(data[c])
-                        if isinstance(data[c], list)
-                        else _yes_no(data[c])
-                        if isinstance(data[c], bool)
-                        else ("" if data[c] is None else data[c])
-                        for c in LIST_COLUMNS
-                    ]
-                )
-            typer.echo(buffer.getvalue(), nl=False)
+            typer.echo(to_csv(rows), nl=False)
             return
         if not rows:
             typer.echo("no products match")
             return
         table = _table(
-            ("region", "name", "category", "status", "since", "authorised", "linked"),
+            ("region", "name", "category", "our verdict", "status", "since", "authorised", "linked"),
             [
                 (
                     r.region,
                     r.name,
-                    r.category_label,
+                    r.category_label + (" *" if r.category_mapped else ""),
+                    (r.own_outcome or "") + ("" if r.own_agrees is None else "" if r.own_agrees else " (differs)"),
                     r.status,
                     r.status_since or "",
                     r.authorised_on or "",
@@ -146,6 +122,8 @@ def list_command(
             ],
         )
         typer.echo(table)
+        if any(r.category_mapped for r in rows):
+            typer.echo("\n* our mapping of a US product onto the EU categories, not an official classification")
         typer.echo(f"\n{len(rows)} product(s)" + (f" as of {as_of}" if as_of else ""))
 
 
@@ -156,13 +134,16 @@ def list_command(
 def show_command(
     name: Annotated[str, typer.Argument(help="Product name (any case; other names and INNs work too).")],
     region: Annotated[str | None, typer.Option("--region", metavar="EU|US", help="EU or US.")] = None,
+    full_history: Annotated[
+        bool, typer.Option("--full-history", help="Every field an import set, not one line per import.")
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
     """One product: its data, linked products in the other region, status timeline and history."""
     from atmpnav.registry.queries import show_product
 
     with reporting_errors():
-        detail = show_product(name, region=region)
+        detail = show_product(name, region=region, full_history=full_history)
         if as_json:
             _dump(detail.to_dict())
             return
@@ -170,7 +151,11 @@ def show_command(
         fields = [
             ("name", s.name + (f" (also: {', '.join(detail.aliases)})" if detail.aliases else "")),
             ("region", s.region),
-            ("category", s.category_label),
+            ("category", s.category_label + (" (our mapping, not an official classification)"
+                                              if s.category_mapped else "")),
+            ("our verdict", (s.own_outcome or "") + ("" if s.own_agrees is None
+                                                     else " (agrees)" if s.own_agrees else " (differs)")),
+            ("data quality", s.data_quality),
             ("category note", detail.category_note or ""),
             ("product type", s.product_type or ""),
             ("active substance", s.inn or ""),
@@ -192,10 +177,10 @@ def show_command(
         for label, value in fields:
             if value:
                 typer.echo(f"{label.ljust(width)}  {value}")
-        if detail.source_urls:
+        if detail.sources:
             typer.echo("sources:")
-            for url in detail.source_urls:
-                typer.echo(f"  {url}")
+            for source in detail.sources:
+                typer.echo(f"  {source.url}" + ("" if source.official else "  (secondary)"))
         typer.echo("\nlinked products:")
         if not detail.links:
             typer.echo("  none")
@@ -211,6 +196,9 @@ def show_command(
             typer.echo(f"  {entry.effective_on or 'date unknown':<12} {entry.status:<12} ({entry.source})")
         typer.echo(f"\nhistory ({len(detail.history)} change(s)):")
         for change in detail.history:
+            if change.action == "import":
+                typer.echo(f"  {change.changed_at}  {change.new} ({change.fields_set} fields)")
+                continue
             typer.echo(
                 f"  {change.changed_at}  {change.action:<6} {change.field}: "
                 f"{change.old if change.old is not None else '-'} -> {change.new if change.new is not None else '-'}"

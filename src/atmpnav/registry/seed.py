@@ -72,6 +72,13 @@ EVENTS_DATASET = DataSet(
     url="see the source_note column",
     licence="project data",
 )
+US_CATEGORIES_DATASET = DataSet(
+    file="us_category_mapping.csv",
+    title="Our mapping of the US products onto the EU categories (GTMP / sCTMP / TEP / not ATMP)",
+    as_of="2026-06",
+    url="project mapping from each product's type and description; not an FDA or EU classification",
+    licence="project data",
+)
 TALLIES_DATASET = DataSet(
     file="category_tallies.csv",
     title="Independent counts of EU ATMPs per class",
@@ -163,7 +170,7 @@ def _category(value: str, *, source: str, row: int) -> tuple[Category, bool | No
     for member in Category:
         if member.value.casefold() == base.casefold():
             return member, combined
-    raise DataFormatError(source, f"atmp_category: {value!r} is not GTMP, sCTMP, TEP or unknown", row)
+    raise DataFormatError(source, f"category: {value!r} is not GTMP, sCTMP, TEP, not ATMP or unknown", row)
 
 
 def _status(value: str, *, source: str, row: int) -> Status:
@@ -338,6 +345,23 @@ def _seed_events(session: Session) -> int:
     return len(recorder.changes)
 
 
+def _seed_us_categories(session: Session) -> int:
+    products = _products(session)
+    recorder = _recorder(session, "seed-us-categories", US_CATEGORIES_DATASET)
+    source = US_CATEGORIES_DATASET.file
+    for line, row in read_csv(source, ("product_name", "category", "combined", "basis")):
+        product = products.get((Region.US.value, name_key(row["product_name"])))
+        if product is None:
+            raise DataFormatError(source, f"no US product named {row['product_name']!r}", line)
+        category, _ = _category(row["category"], source=source, row=line)
+        combined = _yes_no(row["combined"], source=source, row=line, column="combined")
+        recorder.update_product(product, {"category": category.value, "combined": combined,
+                                          "category_note": f"Our mapping, not an official classification: "
+                                                           f"{row['basis']}"})
+    recorder.finish({"categories": len(recorder.changes)}, always=True)
+    return len(recorder.changes)
+
+
 def _seed_links(session: Session) -> int:
     products = _products(session)
     recorder = _recorder(session, "seed-links", LINKS_DATASET)
@@ -364,6 +388,7 @@ SEED_STEPS: tuple[tuple[str, Callable[[Session], int]], ...] = (
     ("seed-notes", _seed_notes),
     ("seed-events", _seed_events),
     ("seed-links", _seed_links),
+    ("seed-us-categories", _seed_us_categories),
 )
 
 

@@ -24,11 +24,13 @@ class Region(StrEnum):
 
 class Category(StrEnum):
     """EU ATMP classes (Regulation (EC) No 1394/2007). ``unknown``: not verified/not yet set.
-    US products have no EU category (None)."""
+    US products carry the project's mapping onto the same vocabulary (``us_category_mapping.csv``),
+    where ``not ATMP`` marks a product EU law would leave to another regime."""
 
     GTMP = "GTMP"
     sCTMP = "sCTMP"
     TEP = "TEP"
+    not_atmp = "not ATMP"
     unknown = "unknown"
 
 

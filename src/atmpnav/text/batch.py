@@ -26,7 +26,16 @@ from atmpnav.errors import DataFormatError, InputFileError
 from atmpnav.text.extract import MAX_TEXT
 
 OUTPUT_COLUMNS = ("id", "outcome", "likely_outcome", "combined", "confidence", "regime", "missing")
+# With other jurisdictions than EU alone (--jurisdiction): one line per row, these columns per jurisdiction,
+# named "<code>.<column>" (e.g. "JP.outcome"), so that each line is still written at once.
+JURISDICTION_COLUMNS = ("outcome", "likely_outcome", "advanced", "combined", "regime", "missing")
 MAX_ID = 200
+
+
+def output_columns(jurisdictions: tuple[str, ...] = ("EU",)) -> tuple[str, ...]:
+    if tuple(jurisdictions) == ("EU",):
+        return OUTPUT_COLUMNS
+    return ("id", *(f"{code}.{column}" for code in jurisdictions for column in JURISDICTION_COLUMNS))
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,7 @@ def read_rows(handle: TextIO, source: str) -> Iterator[Row]:
         yield Row(line, row_id, text, indication)
 
 
-def prepare_output(path: Path) -> tuple[set[int], bool]:
+def prepare_output(path: Path, columns: tuple[str, ...] = OUTPUT_COLUMNS) -> tuple[set[int], bool]:
     """Ids already written to ``path`` (as digests), after removing a cut-short last line.
 
     Returns (done, repaired). A missing or empty file has no rows done.
@@ -113,11 +122,11 @@ def prepare_output(path: Path) -> tuple[set[int], bool]:
             header = next(reader, None)
             if header is None:
                 return done, repaired
-            if tuple(header) != OUTPUT_COLUMNS:
+            if tuple(header) != columns:
                 raise DataFormatError(source, "the existing output file has other columns than "
-                                      f"{','.join(OUTPUT_COLUMNS)}; choose another --output", row=1)
+                                      f"{','.join(columns)} (other jurisdictions?); choose another --output", row=1)
             for record in reader:
-                if len(record) != len(OUTPUT_COLUMNS):
+                if len(record) != len(columns):
                     raise DataFormatError(source, "a row of the existing output file is malformed; choose another "
                                           "--output or remove the row", row=reader.line_num)
                 done.add(_digest(record[0]))
@@ -169,6 +178,21 @@ def classify_row(row: Row, as_of: date | str | None = None) -> dict[str, str]:
     }
 
 
+def classify_row_in(row: Row, jurisdictions: tuple[str, ...], as_of: date | str | None = None) -> dict[str, str]:
+    """The output record of one row in several jurisdictions (columns of :func:`output_columns`)."""
+    from atmpnav.text.classify import classify_text
+
+    verdicts = classify_text(row.text, row.indication, jurisdictions=jurisdictions, as_of=as_of, top=0).verdicts
+    record = {"id": row.id}
+    for code in jurisdictions:
+        verdict = verdicts[code]
+        advanced = {True: "true", False: "false", None: ""}[verdict.advanced]
+        values = (verdict.outcome, verdict.likely_outcome, advanced, "true" if verdict.combined else "false",
+                  verdict.regime or "", ";".join(m.fact for m in verdict.missing))
+        record.update({f"{code}.{column}": value for column, value in zip(JURISDICTION_COLUMNS, values, strict=True)})
+    return record
+
+
 def run_batch(
     rows: Iterable[Row],
     output: Path,
@@ -176,18 +200,22 @@ def run_batch(
     classify: Classifier | None = None,
     as_of: date | str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    jurisdictions: tuple[str, ...] = ("EU",),
 ) -> Summary:
     """Classify ``rows`` into ``output`` (appending, resuming). ``rows`` may be any iterator."""
-    done, repaired = prepare_output(output)
+    columns = output_columns(jurisdictions)
+    done, repaired = prepare_output(output, columns)
     summary = Summary(repaired=repaired)
     fresh = not output.exists() or output.stat().st_size == 0
+    if classify is None and columns != OUTPUT_COLUMNS:
+        classify = lambda row: classify_row_in(row, jurisdictions, as_of)  # noqa: E731 - same shape as the default
     run = classify or (lambda row: classify_row(row, as_of))
     try:
         handle = output.open("a", newline="", encoding="utf-8")
     except OSError as exc:
         raise InputFileError(str(output), f"cannot write: {exc}") from None
     with handle:
-        writer = csv.DictWriter(handle, fieldnames=OUTPUT_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         if fresh:
             writer.writeheader()
             handle.flush()
@@ -210,6 +238,7 @@ def batch_file(
     as_of: date | str | None = None,
     progress: Callable[[int, int], None] | None = None,
     classify: Classifier | None = None,
+    jurisdictions: tuple[str, ...] = ("EU",),
 ) -> Summary:
     """Classify every row of ``input_path`` into ``output``; see :func:`run_batch`."""
     source = str(input_path)
@@ -223,7 +252,8 @@ def batch_file(
         raise InputFileError(source, f"cannot read: {exc}") from None
     with handle:
         try:
-            return run_batch(read_rows(handle, source), output, as_of=as_of, progress=progress, classify=classify)
+            return run_batch(read_rows(handle, source), output, as_of=as_of, progress=progress, classify=classify,
+                             jurisdictions=jurisdictions)
         except UnicodeDecodeError as exc:
             raise DataFormatError(source, f"not UTF-8 text: {exc.reason}") from None
 

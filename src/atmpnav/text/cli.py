@@ -50,14 +50,22 @@ def batch_command(
         str | None,
         typer.Option("--as-of", help="Evaluate the law in force on this date (YYYY-MM-DD; default: today)."),
     ] = None,
+    jurisdiction: Annotated[
+        list[str] | None,
+        typer.Option("--jurisdiction", "-j", help="Jurisdiction(s) to apply, or 'all' (default: EU). Other than EU "
+                     "alone, the output has the columns <code>.outcome, .likely_outcome, .advanced, .combined, "
+                     ".regime, .missing per jurisdiction."),
+    ] = None,
 ) -> None:
     """Classify every description of a CSV file, streaming the results to another CSV file."""
     from atmpnav.engine import parse_date
+    from atmpnav.law import expand_jurisdictions
     from atmpnav.text.batch import batch_file, stderr_is_terminal
 
     day = parse_date(as_of)
+    codes = tuple(expand_jurisdictions(jurisdiction))
     progress = _terminal_progress if stderr_is_terminal() else None
-    summary = batch_file(input, output, as_of=day, progress=progress)
+    summary = batch_file(input, output, as_of=day, progress=progress, jurisdictions=codes)
     if progress:
         sys.stderr.write("\n")
     parts = [f"{summary.classified} classified"]

@@ -16,6 +16,7 @@ from atmpnav.assess import AssessmentInput
 from atmpnav.categories import as_dicts
 from atmpnav.engine import parse_date
 from atmpnav.facts import ProductFacts
+from atmpnav.gmp import checklist_of_envelope
 from atmpnav.rulebook import describe_rule, list_rules
 from atmpnav.verdict import Envelope, Precedent
 from atmpnav.web import schemas
@@ -99,6 +100,15 @@ def categories() -> list[dict[str, Any]]:
     return as_dicts()
 
 
+@router.get("/jurisdictions", tags=["reference"], summary="Every rule set: version, sources, vocabulary")
+def jurisdictions() -> list[dict[str, Any]]:
+    """Every registered jurisdiction's rule set with its version, regulator, sources and how current they are,
+    and its outcome vocabulary (those inside the advanced-therapy regime listed apart)."""
+    from atmpnav.rulebook import jurisdiction_catalogue
+
+    return jurisdiction_catalogue()
+
+
 @router.get("/rules", tags=["reference"], summary="Every rule with its citation")
 def rules(jurisdiction: Annotated[str, Query(max_length=8)] = "EU") -> list[dict[str, Any]]:
     """Every rule of a jurisdiction's rule set, with its question, legal citation, confidence and
@@ -131,13 +141,16 @@ def registry_products(
     category: Annotated[str | None, Query(max_length=16, description="GTMP, sCTMP, TEP or unknown")] = None,
     status: Annotated[str | None, Query(max_length=32, description="e.g. authorised, withdrawn")] = None,
     as_of: AsOfQuery = None,
+    q: Annotated[str | None, Query(max_length=200, description="Words that must all appear")] = None,
+    sort: Annotated[str | None, Query(max_length=20, description="A column; prefix - to descend")] = None,
 ) -> Response:
     """Products in the registry (EU first), optionally only those authorised by **as_of** with their
-    status on that date."""
+    status on that date. US products carry our mapping onto the EU categories (`category_mapped`);
+    `own_outcome` is the tool's own verdict from the product's facts file."""
     from atmpnav.registry.queries import list_products
 
     rows = list_products(region=region or None, category=category or None, status=status or None,
-                         as_of=as_of, engine=engine)
+                         as_of=as_of, q=q or None, sort=sort or None, engine=engine)
     return json_response([r.to_dict() for r in rows])
 
 
@@ -151,11 +164,14 @@ def registry_product(
     engine: Db,
     name: Annotated[str, Path(max_length=200, description="Name, other name or INN (case-insensitive)")],
     region: Annotated[str | None, Query(max_length=8)] = None,
+    full_history: Annotated[bool, Query(description="Every field an import set, not one event per import")] = False,
 ) -> Response:
-    """One product with its status timeline, linked products (EU ↔ US) and full change history."""
+    """One product with its status timeline, linked products (EU ↔ US), change history and the
+    tool's own verdict."""
     from atmpnav.registry.queries import show_product
 
-    return json_response(show_product(name, region=region or None, engine=engine).to_dict())
+    return json_response(show_product(name, region=region or None, engine=engine,
+                                      full_history=full_history).to_dict())
 
 
 @router.get("/registry/stats", tags=["registry"], summary="EU ATMPs per category")
@@ -354,5 +370,6 @@ def assessment_report(
             "envelope": envelope,
             "chain": chain,
             "evaluated_on": parse_date(record.as_of),
+            "gmp": checklist_of_envelope(Envelope.model_validate(record.envelope)),
         },
     )

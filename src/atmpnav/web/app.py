@@ -103,6 +103,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
             {"name": "classify", "description": "Classification of facts or descriptions; precedents"},
             {"name": "assessments", "description": "Saved assessments: versions, audit trail, export"},
             {"name": "registry", "description": "Authorised ATMPs (EU) and cell and gene therapies (US)"},
+            {"name": "gmp", "description": "GMP checklist (EU GMP Part IV, PIC/S Annex 2A) of facts or an assessment"},
+            {"name": "documents", "description": "Drafts of filings (EMA, FDA) and the PDF report of an assessment"},
             {"name": "reference", "description": "Categories and rules with their legal basis"},
             {"name": "service", "description": "Health"},
         ],
@@ -115,10 +117,16 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.add_middleware(errors.BodySizeLimit, limit=errors.MAX_BODY_BYTES)
     app.add_middleware(SecurityHeaders)
 
-    from atmpnav.web import api, views
+    from atmpnav.web import api, compare_pages, views
 
     app.include_router(api.router)
     app.include_router(views.router)
+    from atmpnav.web import documents_api, gmp_api, gmp_pages
+
+    app.include_router(gmp_api.router)
+    app.include_router(documents_api.router)
+    app.include_router(gmp_pages.router)
+    app.include_router(compare_pages.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/healthz", tags=["service"], summary="Liveness", response_model=HealthOut)

@@ -43,16 +43,14 @@ TEXT_EXAMPLE = (
 
 
 def _known_jurisdictions(codes: list[str]) -> list[str]:
-    from atmpnav.law import JURISDICTIONS
+    """Upper-cased and deduplicated; 'all' means every jurisdiction."""
+    from atmpnav.errors import UnknownNameError
+    from atmpnav.law import expand_jurisdictions
 
-    cleaned = []
-    for code in codes:
-        upper = code.strip().upper()
-        if upper not in JURISDICTIONS:
-            raise ValueError(f"unknown jurisdiction {code!r}; known: {', '.join(sorted(JURISDICTIONS))}")
-        if upper not in cleaned:
-            cleaned.append(upper)
-    return cleaned
+    try:
+        return expand_jurisdictions(codes)
+    except UnknownNameError as err:
+        raise ValueError(err.message) from None
 
 
 class _Input(BaseModel):
@@ -67,7 +65,8 @@ class _Input(BaseModel):
     indication: str | None = Field(None, max_length=INDICATION_MAX, description="Intended use, with `text`.")
     as_of: date | None = Field(None, description="Evaluate the law in force on this date (default: today).")
     jurisdictions: list[str] = Field(
-        default_factory=lambda: ["EU"], min_length=1, max_length=5, description="Jurisdictions to apply."
+        default_factory=lambda: ["EU"], min_length=1, max_length=16,
+        description="Jurisdictions to apply (EU, US, UK, CH, JP, …), or [\"all\"] for every one."
     )
 
     @field_validator("jurisdictions")
@@ -126,7 +125,7 @@ class AssessmentUpdate(BaseModel):
     text: str | None = Field(None, min_length=1, max_length=TEXT_MAX)
     indication: str | None = Field(None, max_length=INDICATION_MAX)
     as_of: date | None = None
-    jurisdictions: list[str] | None = Field(None, min_length=1, max_length=5)
+    jurisdictions: list[str] | None = Field(None, min_length=1, max_length=16)
     note: str | None = Field(None, max_length=NOTE_MAX)
 
     @field_validator("jurisdictions")
@@ -223,6 +222,10 @@ class ProductSummaryOut(BaseModel):
     prime: bool | None
     slug: str
     linked: list[str]
+    category_mapped: bool = False
+    own_outcome: str | None = None
+    own_agrees: bool | None = None
+    data_quality: str = ""
 
 
 class LinkedProductOut(BaseModel):
@@ -248,6 +251,13 @@ class HistoryEntryOut(BaseModel):
     new: str | None
     source: str
     source_as_of: str | None
+    fields_set: int = 0
+
+
+class SourceLinkOut(BaseModel):
+    url: str
+    official: bool
+    publisher: str
 
 
 class ProductDetailOut(ProductSummaryOut):
@@ -265,6 +275,8 @@ class ProductDetailOut(ProductSummaryOut):
     timeline: list[TimelineEntryOut]
     links: list[LinkedProductOut]
     history: list[HistoryEntryOut]
+    sources: list[SourceLinkOut] = []
+    verdict: dict[str, Any] | None = None
 
 
 class HealthOut(BaseModel):

@@ -83,15 +83,11 @@ def search_precedents(query: str, k: int = 5) -> list[Precedent]:
     return list(search(cleaned, k=k))
 
 
-def registry_generation(engine: Engine) -> int:
-    """The id of the latest registry import: it changes whenever the registry does."""
-    from sqlalchemy import func, select
+def registry_generation(engine: Engine) -> tuple[int, int]:
+    """The registry's import generation: it changes whenever the registry does."""
+    from atmpnav.registry.cache import generation
 
-    from atmpnav import store
-    from atmpnav.registry.models import Import
-
-    with store.session_scope(engine) as session:
-        return int(session.scalar(select(func.max(Import.id))) or 0)
+    return generation(engine)
 
 
 class ChartCache:

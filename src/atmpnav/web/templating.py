@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode
 from fastapi.templating import Jinja2Templates
 
 from atmpnav import __version__
+from atmpnav.questionnaire import help_text, option_label, value_label
 from atmpnav.questions import QUESTIONS
 from atmpnav.verdict import Envelope, Verdict
 from atmpnav.views.text import REGIME_NAMES, headline
@@ -30,6 +31,7 @@ NAV = (
     ("/registry", "Registry", "registry"),
     ("/categories", "Categories & rules", "categories"),
     ("/assessments", "Assessments", "assessments"),
+    ("/gmp", "GMP", "gmp"),
 )
 CONFIDENCE_LABELS = {"V": "verified", "K": "established", "U": "uncertain"}
 OUTCOME_LABELS = {
@@ -142,6 +144,21 @@ def verdicts_of(envelope: Envelope | dict[str, Any]) -> list[Verdict]:
     return [Verdict.model_validate(v) for v in envelope.get("verdicts", {}).values()]
 
 
+def facts_json(facts: Any) -> str:
+    """Facts as the JSON a form posts on (to the GMP checklist), keeping an unknown ``present``."""
+    import json
+
+    from atmpnav.assess import facts_to_json
+
+    return json.dumps(facts_to_json(facts), ensure_ascii=False)
+
+
+def _ambiguity(item: Any) -> Any:
+    from atmpnav.ambiguities import resolve
+
+    return resolve(item)
+
+
 @lru_cache(maxsize=1)
 def templates() -> Jinja2Templates:
     found = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -160,6 +177,11 @@ def templates() -> Jinja2Templates:
         headline=headline,
         pct=lambda x: f"{float(x):.0%}",
         quote_path=lambda v: quote(str(v), safe=""),
+        ambiguity=_ambiguity,
+        basename=lambda p: Path(str(p)).name if p else "",
+        option_label=option_label,
+        help_text=help_text,
+        value_label=value_label,
     )
     env.globals.update(
         app_version=__version__,
@@ -168,5 +190,6 @@ def templates() -> Jinja2Templates:
         query=query,
         fact_rows=fact_rows,
         verdicts_of=verdicts_of,
+        facts_as_json=facts_json,
     )
     return found

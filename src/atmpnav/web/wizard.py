@@ -1,9 +1,10 @@
 """The questionnaire's state, carried in the page's query string (no server session).
 
 ``a=<fact>=<value>`` (repeated, in the order given) holds the answers, ``skip=<fact>`` the facts
-the user does not know, ``as_of`` the date. A list answer is comma-separated (empty: none of
-the listed steps). The rules decide which question comes next: the first fact the verdict still
-misses that the user has not skipped (:class:`atmpnav.questionnaire.Session` does the rest).
+the user does not know, ``j`` (repeated) the jurisdictions (default EU), ``as_of`` the date. A
+list answer is comma-separated (empty: none of the listed steps). The rules decide which question
+comes next (:func:`atmpnav.questionnaire.plan`: what decides, what could still decide after an
+"I don't know", what the record needs to be complete).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from atmpnav.facts import (
     SUBSTANTIAL_MANIPULATIONS,
     ProductFacts,
     get_fact,
+    with_fact,
 )
-from atmpnav.questionnaire import Session, initial_facts
+from atmpnav.questionnaire import Pending, Session, initial_facts, presence_blocks
 from atmpnav.questions import QUESTIONS, Question
 from atmpnav.verdict import Verdict
 
@@ -57,6 +59,13 @@ def decode_value(fact: str, raw: str | list[str]) -> Any:
             raise InputError(f"{fact}: unknown step(s) {', '.join(bad)}; allowed: {', '.join(question.options)}")
         return list(dict.fromkeys(items))
     text = (raw if isinstance(raw, str) else (raw[0] if raw else "")).strip()
+    if question.kind == "number":
+        from atmpnav.questions import coerce_answer
+
+        try:
+            return coerce_answer(fact, text)
+        except ValueError as err:
+            raise InputError(f"{fact}: {err}") from None
     if question.kind == "bool":
         if text in ("true", "false"):
             return text == "true"
@@ -68,16 +77,20 @@ def decode_value(fact: str, raw: str | list[str]) -> Any:
 
 @dataclass
 class Wizard:
+    """The questionnaire state of one page: a :class:`Session` and how it reads from / writes to a URL."""
+
     as_of: date
     answers: list[tuple[str, Any]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    jurisdictions: tuple[str, ...] = ("EU",)
     # answers pre-filled from a description's assumptions (``assumed=<fact>``), until the user answers them
     assumed: list[str] = field(default_factory=list)
+    _session: Session | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_params(cls, answers: Iterable[str], skipped: Iterable[str], as_of: str | None,
-                    assumed: Iterable[str] = ()) -> Wizard:
-        wizard = cls(as_of=parse_date(as_of or None))
+                    jurisdictions: Iterable[str] = (), assumed: Iterable[str] = ()) -> Wizard:
+        wizard = cls(as_of=parse_date(as_of or None), jurisdictions=_codes(jurisdictions))
         for item in answers:
             fact, sep, raw = item.partition("=")
             if not sep:
@@ -117,9 +130,9 @@ class Wizard:
         return wizard
 
     @classmethod
-    def from_facts(cls, facts: ProductFacts, as_of: date) -> Wizard | None:
+    def from_facts(cls, facts: ProductFacts, as_of: date, jurisdictions: Iterable[str] = ()) -> Wizard | None:
         """The answers that rebuild ``facts``, or None when the facts hold more than the questions ask."""
-        wizard = cls(as_of=as_of)
+        wizard = cls(as_of=as_of, jurisdictions=_codes(jurisdictions))
         for path in QUESTIONS:
             try:
                 value = get_fact(facts, path)
@@ -134,9 +147,13 @@ class Wizard:
             else:
                 plain = getattr(value, "value", value)
             wizard.answers.append((path, plain))
-        rebuilt = wizard.facts()
         keep = ("name", "description", "indication")
         original = facts.model_copy(update=dict.fromkeys(keep))
+        for block in presence_blocks():
+            if getattr(facts, block) is None:  # absent means none: the questionnaire records it as "no"
+                wizard.answers.append((f"{block}.present", False))
+                original = with_fact(original, f"{block}.present", False)
+        rebuilt = wizard.facts()
         if rebuilt.model_dump(mode="json", exclude_none=True) != original.model_dump(mode="json", exclude_none=True):
             return None
         return wizard
@@ -161,19 +178,29 @@ class Wizard:
     # -- reading
 
     def session(self) -> Session:
-        return Session(as_of=self.as_of, answers=list(self.answers))
+        """The questionnaire session of the current state (rebuilt when the state changed)."""
+        current = self._session
+        if (current is None or current.answers != self.answers or current.skipped != self.skipped
+                or current.jurisdictions != self.jurisdictions or current.as_of != self.as_of):
+            current = self._session = Session(as_of=self.as_of, answers=list(self.answers),
+                                              skipped=list(self.skipped), jurisdictions=self.jurisdictions)
+        return current
 
     def facts(self) -> ProductFacts:
         return self.session().facts() if self.answers else initial_facts()
 
+    def verdicts(self) -> dict[str, Verdict]:
+        return self.session().verdicts()
+
     def verdict(self) -> Verdict:
         return self.session().verdict()
 
-    def next_question(self, verdict: Verdict) -> Question | None:
-        for missing in verdict.missing:
-            if missing.fact in QUESTIONS and missing.fact not in self.skipped:
-                return QUESTIONS[missing.fact]
-        return None
+    def pending(self) -> list[Pending]:
+        return self.session().pending()
+
+    def next_question(self, verdict: Verdict | None = None) -> Question | None:
+        """The next question (``verdict`` is accepted for the callers that already have one)."""
+        return self.session().next_question()
 
     def value_of(self, fact: str) -> Any:
         for f, v in self.answers:
@@ -186,6 +213,8 @@ class Wizard:
         pairs = [("a", f"{f}={encode_value(v)}") for f, v in self.answers if f != without]
         pairs += [("skip", f) for f in self.skipped if f != without]
         pairs += [("assumed", f) for f in self.assumed if f != without]
+        if self.jurisdictions != ("EU",):
+            pairs += [("j", code) for code in self.jurisdictions]
         pairs.append(("as_of", self.as_of.isoformat()))
         return pairs
 
@@ -196,3 +225,13 @@ class Wizard:
         if self.skipped:
             return self.params(without=self.skipped[-1])
         return None
+
+
+def _codes(jurisdictions: Iterable[str]) -> tuple[str, ...]:
+    from atmpnav.law import JURISDICTIONS
+
+    chosen = [j.strip().upper() for j in jurisdictions if j.strip()]
+    unknown = [j for j in chosen if j not in JURISDICTIONS]
+    if unknown:
+        raise InputError(f"j: {', '.join(unknown)} unknown; known: {', '.join(sorted(JURISDICTIONS))}")
+    return tuple(dict.fromkeys(chosen)) or ("EU",)

@@ -24,7 +24,17 @@ MDD = "Council Directives 93/42/EEC (medical devices) and 90/385/EEC (active imp
 SOHO = "Regulation (EU) 2024/1938 (SoHO, applying from 7 August 2027 under its Art 87(1))"
 
 EU = RuleSet(jurisdiction="EU", name="European Union", version="eu-2026.11",
-             advanced_outcomes=frozenset({"GTMP", "sCTMP", "TEP"}))
+             advanced_outcomes=frozenset({"GTMP", "sCTMP", "TEP"}),
+             outcomes=("GTMP", "sCTMP", "TEP", "not ATMP", "undetermined"),
+             subsidiary_rules=frozenset({"EU-H1"}),
+             sources=("Regulation (EC) No 1394/2007 (consolidated, CELEX 02007R1394-20190726), Art 2, Annex I, "
+                      "Art 28(2)", "Directive 2001/83/EC, Annex I, Part IV as replaced by Directive 2009/120/EC",
+                      "Regulation (EU) 2024/1938 (SoHO), applying from 7 August 2027",
+                      "CAT reflection paper on the classification of ATMPs EMA/CAT/600280/2010 Rev.1; CAT "
+                      "classification summaries", "Commission proposal COM(2023) 192 (pharma package; provisional "
+                      "agreement 11 Dec 2025, not in force)"),
+             sources_as_of="Read as available in November 2026 (rules.md §7); the pharma package's final text "
+             "and the Part IV revision are not encoded.")
 rule = EU.define
 
 
