@@ -109,7 +109,7 @@ def test_ask_from_text_asks_only_what_is_open(tmp_path: Path) -> None:
 
     out = tmp_path / "facts.yaml"
     result = runner.invoke(main_app, ["ask", "--from-text", "Autologous tumour-infiltrating lymphocytes for metastatic "
-                                      "melanoma", "--save", str(out)], input="quit\n")
+                                      "melanoma", "--save", str(out)], input="\n\nquit\n")  # no name, no description
     assert result.exit_code == 0, result.output
     assert "Starting from" in result.output and "assumed cells_or_tissues.manipulations" in result.output
     assert "EU: sCTMP" in result.output  # nothing left to ask
