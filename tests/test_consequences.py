@@ -38,5 +38,11 @@ def test_us_device_and_combination_product_routes() -> None:
 
 
 def test_rmat_only_for_cell_tissue_and_gene_therapies() -> None:
+    # With the conditions not yet known, RMAT is named among the schemes still to check (incentives/).
     assert any("RMAT" in text for text, _ in _consequences("utc-01", "US"))
     assert not any("RMAT" in text for text, _ in _consequences("r8-us-07-engineered-probiotic", "US"))
+
+
+def test_each_follow_up_is_listed_once() -> None:
+    texts = [text for text, _ in _consequences("utc-01", "US")]
+    assert sum("long-term follow-up" in t.lower() for t in texts) == 1

@@ -1,5 +1,6 @@
 """Links from a rule's citation to the official text it cites: EUR-Lex (by the European Legislation
-Identifier), eCFR, and the US Code for the PHS and FD&C Acts.
+Identifier), eCFR, the US Code for the PHS and FD&C Acts, and the official registers of the UK,
+Canadian, Australian and Japanese acts the other rule sets cite (Swiss and Korean acts: not yet).
 
 Only the act (and, for the CFR, the section) is linked; the article or paragraph is named in the
 citation itself. No legal text is reproduced here; guidance documents and secondary sources get
@@ -32,6 +33,28 @@ _US_CODE = {
 }
 
 
+# National acts of the other rule sets, by a phrase of their citation: the official consolidated text.
+_NATIONAL = (
+    ("Human Medicines Regulations 2012", "https://www.legislation.gov.uk/uksi/2012/1916/contents",
+     "legislation.gov.uk"),
+    ("SI 2025/87", "https://www.legislation.gov.uk/uksi/2025/87/contents", "legislation.gov.uk"),
+    ("Medical Devices Regulations 2002", "https://www.legislation.gov.uk/uksi/2002/618/contents",
+     "legislation.gov.uk"),
+    ("Human Tissue Act 2004", "https://www.legislation.gov.uk/ukpga/2004/30/contents", "legislation.gov.uk"),
+    ("Food and Drug Regulations", "https://laws-lois.justice.gc.ca/eng/regulations/C.R.C.,_c._870/",
+     "Justice Laws (Canada)"),
+    ("SOR/2007-118", "https://laws-lois.justice.gc.ca/eng/regulations/SOR-2007-118/", "Justice Laws (Canada)"),
+    ("Food and Drugs Act", "https://laws-lois.justice.gc.ca/eng/acts/F-27/", "Justice Laws (Canada)"),
+    ("SOR/98-282", "https://laws-lois.justice.gc.ca/eng/regulations/SOR-98-282/", "Justice Laws (Canada)"),
+    ("Therapeutic Goods Act 1989", "https://www.legislation.gov.au/C2004A03952/latest", "Federal Register of "
+     "Legislation (Australia)"),
+    ("Therapeutic Goods Regulations 1990", "https://www.legislation.gov.au/F1996B00406/latest", "Federal Register "
+     "of Legislation (Australia)"),
+    ("PMD Act", "https://elaws.e-gov.go.jp/document?lawid=335AC0000000145", "e-Gov (Japan)"),
+    ("ASRM", "https://elaws.e-gov.go.jp/document?lawid=425AC0000000085", "e-Gov (Japan)"),
+)
+
+
 def _eli(kind: str, year: str, number: str) -> str:
     return f"https://eur-lex.europa.eu/eli/{kind}/{year}/{int(number)}/oj"
 
@@ -60,6 +83,10 @@ def official_sources(citation: str) -> list[OfficialSource]:
         if at >= 0:
             url = f"https://uscode.house.gov/view.xhtml?req=granuleid:USC-prelim-title{title}-section{section}"
             found.append((at, OfficialSource(label, url, "US Code")))
+    for needle, url, publisher in _NATIONAL:
+        at = citation.find(needle)
+        if at >= 0:
+            found.append((at, OfficialSource(needle, url, publisher)))
     seen: set[str] = set()
     ordered = []
     for _, source in sorted(found, key=lambda item: item[0]):

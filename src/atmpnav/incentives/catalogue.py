@@ -103,6 +103,9 @@ def incentive_consequences(verdict: Verdict, facts: ProductFacts) -> list[Conseq
     if matches.open:
         asks = "; ".join(f"{QUESTIONS[p].text if p in QUESTIONS else p} ({p}: {', '.join(dict.fromkeys(names))})"
                          for p, names in matches.open.items())
+        records, _ = load_incentives().get(verdict.jurisdiction, ((), {}))
+        open_names = {name for names in matches.open.values() for name in names}
+        bases = "; ".join(dict.fromkeys(r.basis for r in records if r.name in open_names))
         items.append(Consequence(topic="next_step", text=f"To check further incentives and procedures, answer: "
-                                 f"{asks}", basis="atmpnav incentives data (conditions of each scheme)"))
+                                 f"{asks}", basis=bases or "the conditions of each scheme"))
     return items
