@@ -28,25 +28,32 @@ class AssessmentInput:
     facts: ProductFacts | None = None
     text: str | None = None
     indication: str | None = None
+    # With a description: answers (fact path -> value) that beat the text and its assumptions.
+    answers: dict[str, Any] | None = None
 
     @classmethod
     def of_facts(cls, facts: ProductFacts) -> AssessmentInput:
         return cls("facts", facts=facts)
 
     @classmethod
-    def of_text(cls, text: str, indication: str | None = None) -> AssessmentInput:
+    def of_text(cls, text: str, indication: str | None = None,
+                answers: dict[str, Any] | None = None) -> AssessmentInput:
         cleaned = text.strip()
         if not cleaned:
             raise InputError("text: the description is empty")
         if len(cleaned) > TEXT_MAX:
             raise InputError(f"text: the description is longer than {TEXT_MAX} characters")
-        return cls("text", text=cleaned, indication=(indication or "").strip() or None)
+        return cls("text", text=cleaned, indication=(indication or "").strip() or None,
+                   answers=dict(answers or {}) or None)
 
     def to_dict(self) -> dict[str, Any]:
         if self.kind == "facts":
             assert self.facts is not None
             return {"kind": "facts", "facts": facts_to_json(self.facts)}
-        return {"kind": "text", "text": self.text, "indication": self.indication}
+        data: dict[str, Any] = {"kind": "text", "text": self.text, "indication": self.indication}
+        if self.answers:
+            data["answers"] = dict(self.answers)  # a superset of the text-only input: text + answers
+        return data
 
 
 def facts_to_json(facts: ProductFacts) -> dict[str, Any]:
@@ -78,7 +85,8 @@ def evaluate(
         from atmpnav.text.classify import classify_text
 
         assert given.text is not None
-        envelope = classify_text(given.text, indication=given.indication, jurisdictions=codes, as_of=day, top=top)
+        envelope = classify_text(given.text, indication=given.indication, jurisdictions=codes, as_of=day, top=top,
+                                 answers=given.answers)
     return attach_consequences(envelope)
 
 

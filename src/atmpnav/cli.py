@@ -49,6 +49,11 @@ def classify(
     ] = None,
     top: Annotated[int, typer.Option("--precedents", "-k", min=0, max=50,
                                      help="Similar cases to show with --text.")] = 5,
+    answer: Annotated[
+        list[str] | None,
+        typer.Option("--answer", "-a", help="With --text: FACT=VALUE (repeatable) answering an open question or "
+                     "replacing an assumption, e.g. cells_or_tissues.manipulations=expansion,activation."),
+    ] = None,
 ) -> None:
     """Classify a product from a facts file or a plain description, with the reasoning and open questions."""
     from atmpnav.assess import AssessmentInput, evaluate
@@ -60,8 +65,12 @@ def classify(
     codes = tuple(expand_jurisdictions(jurisdiction))
     if (facts_file is None) == (text is None):
         raise InputError("give either FACTS_FILE or --text DESCRIPTION (not both)")
+    if answer and text is None:
+        raise InputError("--answer goes with --text (put the facts in the facts file instead)")
     if text is not None:
-        given = AssessmentInput.of_text(text, indication)
+        from atmpnav.text.answers import parse_answers
+
+        given = AssessmentInput.of_text(text, indication, parse_answers(answer or []))
     else:
         stdin_text = sys.stdin.read() if facts_file == "-" else None
         given = AssessmentInput.of_facts(load_facts(facts_file or "-", stdin_text=stdin_text))
@@ -102,6 +111,12 @@ def jurisdictions(as_json: AsJson = False) -> None:
 def ask(
     save: Annotated[Path | None, typer.Option("--save", help="Save the answers as a facts file (YAML).")] = None,
     as_of: AsOf = None,
+    from_text: Annotated[
+        str | None,
+        typer.Option("--from-text", help="Start from the facts read from this description (and its assumptions); "
+                     "only what is still open is asked."),
+    ] = None,
+    indication: Annotated[str | None, typer.Option("--indication", help="Intended use, with --from-text.")] = None,
     jurisdiction: Annotated[
         list[str] | None, typer.Option("--jurisdiction", "-j", help="Jurisdiction(s) to ask for (default: EU).")
     ] = None,
@@ -114,8 +129,17 @@ def ask(
     """
     from atmpnav.questionnaire import EndOfInput, run_terminal
 
+    if indication is not None and from_text is None:
+        raise InputError("--indication goes with --from-text")
+    answers: list[tuple[str, Any]] = []
+    assumed: list[str] = []
+    if from_text is not None:
+        from atmpnav.text.answers import start_from_text
+
+        answers, assumed = start_from_text(from_text, indication, as_of)
     try:
-        run_terminal(save=save, as_of=as_of, jurisdictions=tuple(jurisdiction or ["EU"]))
+        run_terminal(save=save, as_of=as_of, jurisdictions=tuple(jurisdiction or ["EU"]), answers=answers,
+                     assumed=assumed)
     except EndOfInput as err:
         raise InputError(str(err)) from None
 

@@ -1,29 +1,37 @@
-"""Known classified cases and a ranked search over them (BM25, rank-bm25).
+"""Known classified cases and a ranked search over them (BM25 over an inverted index).
 
 The corpus (``data/precedents.yaml``) holds the EU-authorised ATMPs, the CAT/EMA outcomes of
 rules.md §1.15 and the test cases of rules.md §5, each with its outcome and provenance. Search
 results are *similar, not binding*: the rules decide a classification, precedents only illustrate
 it (and estimate ``likely_outcome`` when the rules cannot decide).
 
-The index is built once per process, on first use, and reused: a query costs one tokenisation
-and one BM25 scoring pass over the corpus.
+The index is an inverted index with each posting's BM25 (Okapi) weight precomputed, so a query
+costs one tokenisation and work proportional to the postings of its terms (not to the corpus),
+then a top-k selection. It is built on first use and cached on disk, keyed by the content hash of
+the corpus and of this module (:mod:`atmpnav.text.cache`); results equal rank-bm25's BM25Okapi.
 """
 
 from __future__ import annotations
 
+import heapq
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
-
-import yaml
 
 from atmpnav.errors import InputError
 from atmpnav.verdict import ATMP_OUTCOMES, Precedent
 
 DETERMINED = (*ATMP_OUTCOMES, "not ATMP")
+MIN_SCORE = 3.0  # BM25 score below which a case is not similar enough to show or to vote (bench/accuracy.py)
+KIND_LABELS = {
+    "authorised": "EU marketing authorisation",
+    "cat_outcome": "CAT/EMA classification outcome",
+    "test_case": "project test case, not an EMA outcome",
+}
 MAX_QUERY = 20_000
 
 
@@ -49,6 +57,7 @@ class Case:
     confidence: str | None = None
     note: str | None = None
     group: str | None = None
+    duplicate_of: str | None = None  # the EMA outcome or authorisation this case restates
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -63,6 +72,11 @@ class Case:
             return self.outcome
         return self.likely if self.likely in DETERMINED else None
 
+    @property
+    def kind_label(self) -> str:
+        """What kind of evidence the case is: an authorisation, a CAT/EMA outcome, or our own test case."""
+        return KIND_LABELS.get(self.kind, self.kind)
+
     def provenance(self) -> str:
         where = self.url or self.reference
         return f"{self.source}; {where}" if where else self.source
@@ -73,10 +87,20 @@ class Case:
         return data
 
 
+def _corpus_text() -> str:
+    return resources.files("atmpnav").joinpath("data/precedents.yaml").read_text(encoding="utf-8")
+
+
 @cache
 def corpus() -> tuple[Case, ...]:
-    """All cases, in file order (loaded once)."""
-    raw = yaml.safe_load(resources.files("atmpnav").joinpath("data/precedents.yaml").read_text(encoding="utf-8"))
+    """All cases, in file order (loaded once; from the disk cache when the file is unchanged)."""
+    return _index().cases
+
+
+def _load_cases(text: str) -> tuple[Case, ...]:
+    from atmpnav.text.cache import load_yaml
+
+    raw = load_yaml("precedents.yaml", text)
     known = set(Case.__dataclass_fields__)
     cases = []
     for entry in raw["cases"]:
@@ -161,6 +185,7 @@ _SUFFIXES = ("ational", "ations", "ation", "itions", "ition", "ions", "ion", "in
 _WORD = re.compile(r"[a-z0-9_]+")
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     word = word.replace("ae", "e").replace("oe", "e").replace("our", "or").replace("isation", "ization")
     if word.isdigit() or len(word) <= 4:
@@ -192,14 +217,123 @@ def _tokens_with_words(text: str) -> list[tuple[str, str]]:
     return out
 
 
-# --- index --------------------------------------------------------------------------------------
+# --- index ---------------------------------------------------------------------------------------
+
+
+class BM25Index:
+    """Okapi BM25 (k1=1.5, b=0.75, negative idf floored at epsilon x mean idf, as rank-bm25) over an
+    inverted index: per term, the documents that contain it and their precomputed weights.
+
+    A query costs work proportional to the postings of its terms. Small queries are scored in plain
+    Python (the shipped corpus never needs numpy, which keeps start-up short); a query touching many
+    postings (a large corpus) is scored with numpy."""
+
+    K1, B, EPSILON = 1.5, 0.75, 0.25
+    NUMPY_FROM = 20_000  # postings touched by one query above which numpy is faster
+
+    def __init__(self, docs: list[list[str]]) -> None:
+        n = len(docs)
+        lengths = [len(d) for d in docs]
+        avgdl = sum(lengths) / n if n else 0.0
+        postings: dict[str, tuple[list[int], list[int]]] = {}
+        for doc_id, tokens in enumerate(docs):
+            for term, tf in Counter(tokens).items():
+                entry = postings.get(term)
+                if entry is None:
+                    postings[term] = ([doc_id], [tf])
+                else:
+                    entry[0].append(doc_id)
+                    entry[1].append(tf)
+        idf = {t: math.log(n - len(d) + 0.5) - math.log(len(d) + 0.5) for t, (d, _) in postings.items()}
+        floor = self.EPSILON * (sum(idf.values()) / len(idf)) if idf else 0.0
+        k1, b = self.K1, self.B
+        norm = [k1 * (1 - b + b * length / avgdl) for length in lengths]
+        self.size = n
+        self.postings: dict[str, tuple[list[int], list[float]]] = {}
+        for term, (doc_ids, tfs) in postings.items():
+            weight = idf[term] if idf[term] >= 0 else floor
+            self.postings[term] = (doc_ids, [weight * (tf * (k1 + 1) / (tf + norm[d]))
+                                             for d, tf in zip(doc_ids, tfs, strict=True)])
+        self._arrays: dict[str, tuple[Any, Any]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"size": self.size, "postings": self.postings}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.size, self.postings, self._arrays = state["size"], state["postings"], {}
+
+    def _counts(self, query: list[str]) -> Counter[str]:
+        return Counter(t for t in query if t in self.postings)
+
+    def scores(self, query: list[str]) -> list[float]:
+        """The BM25 score of every document (a query term counts as often as it occurs)."""
+        out = [0.0] * self.size
+        for doc, score in self._sparse(self._counts(query)).items():
+            out[doc] = score
+        return out
+
+    def _sparse(self, counts: Counter[str]) -> dict[int, float]:
+        acc: dict[int, float] = {}
+        get = acc.get
+        for term, count in counts.items():
+            ids, weights = self.postings[term]
+            for doc, weight in zip(ids, weights, strict=True):
+                acc[doc] = get(doc, 0.0) + weight * count
+        return acc
+
+    def _dense(self, counts: Counter[str]) -> Any:
+        import numpy as np
+
+        parts = []
+        for term, count in counts.items():
+            arrays = self._arrays.get(term)
+            if arrays is None:
+                ids, weights = self.postings[term]
+                arrays = self._arrays[term] = (np.asarray(ids, dtype=np.int64), np.asarray(weights))
+            parts.append((arrays[0], arrays[1] * count))
+        docs = np.concatenate([d for d, _ in parts])
+        weights = np.concatenate([w for _, w in parts])
+        return np.bincount(docs, weights=weights, minlength=self.size)
+
+    def top(self, query: list[str], k: int, order: list[int] | None = None,
+            skip: frozenset[int] = frozenset()) -> list[tuple[int, float]]:
+        """The ``k`` best documents with a positive score, best first; ties by ``order`` (a rank per
+        document, default: its position). ``skip``: documents to leave out."""
+        counts = self._counts(query)
+        if not counts or k <= 0:
+            return []
+        touched = sum(len(self.postings[t][0]) for t in counts)
+        if touched < self.NUMPY_FROM:
+            scored = [(d, s) for d, s in self._sparse(counts).items() if s > 0 and d not in skip]
+            rank = order or range(self.size)
+            best = heapq.nsmallest(k, scored, key=lambda pair: (-round(pair[1], 9), rank[pair[0]]))
+            return [(d, float(s)) for d, s in best]
+        import numpy as np
+
+        scores = self._dense(counts)
+        candidates = np.flatnonzero(scores > 0)
+        if skip:
+            candidates = candidates[~np.isin(candidates, np.fromiter(skip, dtype=np.int64))]
+        if not len(candidates):
+            return []
+        values = np.round(scores[candidates], 9)  # equal scores stay equal, so ties break by order
+        if len(candidates) > k:
+            kth = np.partition(-values, k - 1)[k - 1]
+            keep = -values <= kth
+            candidates, values = candidates[keep], values[keep]
+        ranks = candidates if order is None else np.asarray(order)[candidates]
+        chosen = np.lexsort((ranks, -values))[:k]
+        return [(int(candidates[i]), float(scores[candidates[i]])) for i in chosen]
 
 
 @dataclass(frozen=True)
 class _Index:
     cases: tuple[Case, ...]
-    bm25: Any
+    bm25: BM25Index
     doc_terms: tuple[frozenset[str], ...]
+    id_order: list[int]  # rank of each case by id (the tie-break)
+    groups: dict[str, frozenset[int]]  # same_case key -> positions of its cases
+    canonical: tuple[int, ...]  # position of the case each case restates (itself if none)
 
 
 def _document(c: Case) -> str:
@@ -207,13 +341,30 @@ def _document(c: Case) -> str:
     return " ".join(p for p in parts if p)
 
 
+def _build_index(text: str) -> _Index:
+    cases = _load_cases(text)
+    docs = [tokenize(_document(c)) for c in cases]
+    order = [0] * len(cases)
+    for rank, i in enumerate(sorted(range(len(cases)), key=lambda i: cases[i].id)):
+        order[i] = rank
+    members: dict[str, set[int]] = {}
+    for i, c in enumerate(cases):
+        members.setdefault(c.same_case, set()).add(i)
+    groups = {k: frozenset(v) for k, v in members.items()}
+    position = {c.id: i for i, c in enumerate(cases)}
+    canonical = tuple(position.get(c.duplicate_of, i) if c.duplicate_of else i for i, c in enumerate(cases))
+    return _Index(cases, BM25Index(docs), tuple(frozenset(d) for d in docs), order, groups, canonical)
+
+
 @cache
 def _index() -> _Index:
-    from rank_bm25 import BM25Okapi
+    from pathlib import Path
 
-    cases = corpus()
-    docs = [tokenize(_document(c)) for c in cases]
-    return _Index(cases, BM25Okapi(docs), tuple(frozenset(d) for d in docs))
+    from atmpnav.text.cache import cached, content_key
+
+    text = _corpus_text()
+    key = content_key(text, Path(__file__).read_bytes())
+    return cached("precedent-index", key, lambda: _build_index(text))
 
 
 def search(text: str, k: int = 5, exclude_id: str | None = None) -> list[Precedent]:
@@ -229,8 +380,13 @@ def search(text: str, k: int = 5, exclude_id: str | None = None) -> list[Precede
     return [p for p, _ in search_cases(text, k, exclude_id)]
 
 
-def search_cases(text: str, k: int = 5, exclude_id: str | None = None) -> list[tuple[Precedent, Case]]:
-    """Like :func:`search`, also returning the matched :class:`Case` (for callers that need its fields)."""
+def search_cases(text: str, k: int = 5, exclude_id: str | None = None,
+                 min_score: float = MIN_SCORE) -> list[tuple[Precedent, Case]]:
+    """Like :func:`search`, also returning the matched :class:`Case` (for callers that need its fields).
+
+    Cases scoring below ``min_score`` are left out; a case that restates another (``duplicate_of``:
+    the same product under two ids) is merged into it, shown once with the better score.
+    """
     if k <= 0:
         return []
     index = _index()
@@ -241,23 +397,32 @@ def search_cases(text: str, k: int = 5, exclude_id: str | None = None) -> list[t
     surface: dict[str, str] = {}
     for token, word in pairs:
         surface.setdefault(token, word)
-    excluded = None
+    skip: frozenset[int] = frozenset()
     if exclude_id is not None:
-        excluded = next((c.same_case for c in index.cases if c.id == exclude_id), exclude_id)
-    scores = index.bm25.get_scores(query)
-    ranked = sorted(
-        (i for i, s in enumerate(scores) if s > 0 and index.cases[i].same_case != excluded),
-        key=lambda i: (-scores[i], index.cases[i].id),
-    )
+        key = next((c.same_case for c in index.cases if c.id == exclude_id), exclude_id)
+        skip = index.groups.get(key, frozenset())
+    ranked = index.bm25.top(query, k * 3 + 3, index.id_order, skip)  # room for merged duplicates
+    merged: dict[int, list[tuple[int, float]]] = {}
+    for i, score in ranked:
+        if score < min_score:
+            continue
+        merged.setdefault(index.canonical[i], []).append((i, score))
     out = []
-    for i in ranked[:k]:
-        c = index.cases[i]
-        matched = [surface[t] for t in dict.fromkeys(query) if t in index.doc_terms[i]]
+    for head, members in merged.items():
+        if head in skip:
+            head = members[0][0]  # the restated case is left out: show the best remaining member
+        c = index.cases[head]
+        score = max(s for _, s in members)
+        terms = set().union(*(index.doc_terms[i] for i, _ in members))
+        matched = [surface[t] for t in dict.fromkeys(query) if t in terms]
+        others = [index.cases[i].id for i, _ in members if i != head]
         note = f"similar, not binding; {c.basis}" + (f"; {c.note}" if c.note else "")
         precedent = Precedent(id=c.id, title=c.title, outcome=c.outcome, combined=c.combined,
-                              source=c.provenance(), score=round(float(scores[i]), 3),
-                              matched_terms=matched, note=note)
+                              source=c.provenance(), score=round(score, 3), matched_terms=matched, note=note,
+                              kind=c.kind_label, same_product=others)
         out.append((precedent, c))
+        if len(out) == k:
+            break
     return out
 
 

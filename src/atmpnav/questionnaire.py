@@ -482,6 +482,8 @@ def run_terminal(
     jurisdictions: Sequence[str] = ("EU",),
     read: Callable[[str], str] | None = None,
     write: Callable[[str], None] | None = None,
+    answers: Sequence[tuple[str, Any]] = (),
+    assumed: Sequence[str] = (),
 ) -> Envelope:
     """Ask in the terminal until nothing is left to ask; print the verdicts, what would change them,
     and optionally save the facts. End of input before the end raises :class:`EndOfInput` (after
@@ -496,6 +498,13 @@ def run_terminal(
     for code in codes:
         ruleset(code)  # an unknown jurisdiction is refused before the first question
     session = Session(as_of=parse_date(as_of), jurisdictions=codes)
+    for path, value in answers:  # pre-filled, e.g. from a description (`ask --from-text`)
+        session.answer(path, value)
+    if answers:
+        echo(f"Starting from {len(answers)} facts read from the description.")
+        for fact in assumed:
+            echo(f"  assumed {fact} = {dict(answers).get(fact)} (the text does not say; 'back' changes it)")
+        echo("")
 
     def prompt(text: str) -> str:
         try:

@@ -124,6 +124,28 @@ class Precedent(BaseModel):
     score: float
     matched_terms: list[str] = Field(default_factory=list)
     note: str = "similar, not binding"
+    # What kind of evidence: an EU marketing authorisation, a CAT/EMA outcome, or a project test case.
+    kind: str | None = None
+    # Other ids of the same product in the corpus, merged into this result.
+    same_product: list[str] = Field(default_factory=list)
+
+
+class Assumption(BaseModel):
+    """A fact filled from a domain default or from the indication because the text did not say.
+
+    Shown with the verdict ("assumed expanded ex vivo: every authorised TIL product is"); an
+    answer or a sentence of the description that says otherwise replaces it.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    fact: str  # the fact path, e.g. cells_or_tissues.manipulations
+    value: Any
+    said: str  # how it reads: "expanded in culture"
+    because: str
+    source: str  # where that is shown: an authorised product, a CAT outcome, a guideline
+    kind: Literal["default", "indication"] = "default"
+    product_type: str | None = None  # the defaults.yaml / claims.yaml entry
 
 
 class Envelope(BaseModel):
@@ -133,12 +155,17 @@ class Envelope(BaseModel):
     verdicts: dict[str, Verdict]
     precedents: list[Precedent] = Field(default_factory=list)
     evidence: dict[str, str] = Field(default_factory=dict)  # fact path -> words, for free text
+    # Facts filled from domain defaults or the indication, for free text (additive to the contract).
+    assumptions: list[Assumption] = Field(default_factory=list)
+    # Answers given with a description (fact path -> value); they beat the text and the defaults.
+    answers: dict[str, Any] = Field(default_factory=dict)
 
     def to_json_dict(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
         data["facts"] = self.facts.model_dump(mode="json", exclude_none=True)
-        if not self.evidence:
-            data.pop("evidence")
+        for key in ("evidence", "assumptions", "answers"):
+            if not data[key]:
+                data.pop(key)
         return data
 
 

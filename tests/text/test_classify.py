@@ -66,12 +66,12 @@ def test_issue_example_explains_each_fact_with_words() -> None:
     assert data["precedents"][0]["matched_terms"]
 
 
-def test_likely_outcome_is_always_set_and_below_one_when_not_decided() -> None:
+def test_likely_outcome_is_set_without_an_invented_confidence_when_not_decided() -> None:
     envelope = classify_text("Autologous CD34+ cells edited by CRISPR/Cas9 at the BCL11A enhancer", as_of=AS_OF)
     verdict = envelope.verdicts["EU"]
     assert verdict.outcome == "undetermined"
     assert verdict.likely_outcome == "GTMP"
-    assert 0 < verdict.confidence < 1
+    assert verdict.confidence is None  # not a calibrated probability
     assert any("assuming" in n.lower() for n in verdict.notes)
     assert {m.fact for m in verdict.missing} >= {"for_human_administration"}
 
@@ -82,15 +82,17 @@ def test_likely_outcome_from_precedents_when_the_law_is_open() -> None:
     assert verdict.outcome == "undetermined"
     assert "A10" in verdict.ambiguity_ids
     assert verdict.likely_outcome != "undetermined"
-    assert verdict.confidence < 1
-    assert any("similar" in n or "common outcome" in n for n in verdict.notes)
+    assert verdict.confidence is None
+    estimate = next(n for n in verdict.notes if n.startswith("Statistical estimate"))
+    assert "not a rule step" in estimate
+    assert "CAT/EMA classification outcome" in estimate or "project test case" in estimate
 
 
-def test_nothing_recognised_still_gives_a_likely_outcome() -> None:
+def test_nothing_recognised_gives_no_confident_guess() -> None:
     verdict = classify_text("Zzz qqq", as_of=AS_OF).verdicts["EU"]
     assert verdict.outcome == "undetermined"
-    assert verdict.likely_outcome in {"GTMP", "sCTMP", "TEP", "not ATMP"}
-    assert verdict.confidence < 1
+    assert verdict.confidence is None
+    assert not any(n.startswith("Statistical estimate") for n in verdict.notes)  # nothing similar to vote
 
 
 def test_top_zero_gives_no_precedents_but_a_likely_outcome() -> None:

@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -69,3 +70,50 @@ def test_help_texts() -> None:
     result = runner.invoke(app, ["batch", "--help"])
     assert result.exit_code == 0
     assert "--output" in result.output and "resumes" in result.output
+
+
+def test_classify_text_with_answers_and_assumptions_shown() -> None:
+    from atmpnav.cli import app as main_app
+
+    text = "Autologous tumour-infiltrating lymphocytes for metastatic melanoma"
+    shown = runner.invoke(main_app, ["classify", "--text", text, "-k", "0"])
+    assert shown.exit_code == 0, shown.output
+    assert "Assumed, because the text does not say" in shown.output
+    assert "every authorised TIL product is" in shown.output
+    result = runner.invoke(main_app, ["classify", "--text", text, "--json", "--answer",
+                                      "cells_or_tissues.manipulations=cell_separation", "-a",
+                                      "cells_or_tissues.blood_component=no"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["answers"] == {"cells_or_tissues.manipulations": ["cell_separation"],
+                               "cells_or_tissues.blood_component": False}
+    assert "assumptions" not in data  # the answer replaced the only assumption
+    assert data["verdicts"]["EU"]["outcome"] != "sCTMP"
+
+
+def test_bad_answers_are_input_errors() -> None:
+    from atmpnav.cli import main
+
+    for args in (["--answer", "nonsense"], ["--answer", "cells_or_tissues.manipulations=flying"],
+                 ["--answer", "no_such_fact=1"]):
+        with pytest.raises(SystemExit) as exit_info:
+            import sys
+
+            sys.argv = ["atmpnav", "classify", "--text", "TILs for melanoma", *args]
+            main()
+        assert exit_info.value.code == 2
+
+
+def test_ask_from_text_asks_only_what_is_open(tmp_path: Path) -> None:
+    from atmpnav.cli import app as main_app
+
+    out = tmp_path / "facts.yaml"
+    result = runner.invoke(main_app, ["ask", "--from-text", "Autologous tumour-infiltrating lymphocytes for metastatic "
+                                      "melanoma", "--save", str(out)], input="\n\nquit\n")  # no name, no description
+    assert result.exit_code == 0, result.output
+    assert "Starting from" in result.output and "assumed cells_or_tissues.manipulations" in result.output
+    assert "EU: sCTMP" in result.output  # nothing left to ask
+    import yaml
+
+    saved = yaml.safe_load(out.read_text())
+    assert saved["cells_or_tissues"]["manipulations"] == ["expansion", "activation"]

@@ -57,3 +57,40 @@ def test_no_match_and_bad_k() -> None:
     assert search("", k=5) == []
     with pytest.raises(InputError):
         search("cells", k=-1)
+
+
+def test_inverted_index_ranks_exactly_as_rank_bm25_on_the_shipped_corpus() -> None:
+    rank_bm25 = pytest.importorskip("rank_bm25")
+    from atmpnav.precedents import _document, _index
+
+    index = _index()
+    docs = [tokenize(_document(c)) for c in index.cases]
+    reference = rank_bm25.BM25Okapi(docs)
+    queries = [c.title for c in index.cases] + ["Autologous CAR-T cells for lymphoma", "cells", "AAV vector"]
+    for text in queries:
+        query = tokenize(text)
+        expected_scores = reference.get_scores(query)
+        ours = index.bm25.scores(query)
+        assert max(abs(a - b) for a, b in zip(expected_scores, ours, strict=True)) < 1e-9
+        expected = sorted((i for i, s in enumerate(expected_scores) if s > 0),
+                          key=lambda i: (-round(expected_scores[i], 9), index.cases[i].id))[:10]
+        assert [i for i, _ in index.bm25.top(query, 10, index.id_order)] == expected, text
+
+
+def test_duplicates_are_merged_and_kinds_labelled() -> None:
+    found = search_cases("Autologous tumour-infiltrating lymphocytes expanded ex vivo for advanced melanoma", k=5)
+    ids = [p.id for p, _ in found]
+    assert "CAT-14" in ids and "TC-040" not in ids  # TC-040 restates the CAT outcome CAT-14
+    til = next(p for p, _ in found if p.id == "CAT-14")
+    assert til.same_product == ["TC-040"] and til.kind == "CAT/EMA classification outcome"
+    for precedent, matched in found:
+        assert precedent.kind is not None
+        if matched.kind == "test_case":
+            assert "not an EMA outcome" in precedent.kind
+
+
+def test_weak_matches_are_not_shown() -> None:
+    from atmpnav.precedents import MIN_SCORE
+
+    assert all(p.score >= MIN_SCORE for p in search("cells", k=20))
+    assert search_cases("cells", k=20, min_score=0.0)  # weak matches exist, but are held back

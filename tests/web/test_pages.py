@@ -313,6 +313,34 @@ def test_us_rules_are_listed_with_their_pages(client: Any) -> None:
     assert client.get("/api/v1/rules/US-5").json()["jurisdiction"] == "US"
 
 
+def test_describe_shows_assumptions_values_and_continues_in_the_questionnaire(client: Any) -> None:
+    text = "Autologous tumour-infiltrating lymphocytes for metastatic melanoma"
+    response = client.post("/describe", data={"text": text}, headers=HTML)
+    assert response.status_code == 200, response.text[:2000]
+    html = response.text
+    audit(html)
+    assert "Assumed expanded and activated ex vivo" in html and "every authorised TIL product is" in html
+    table = html.split('<table class="evidence">')[1].split("</table>")[0]
+    row = next(r for r in table.split("<tr") if "cells_or_tissues.manipulations" in r)
+    assert "expansion, activation" in row and "assumed" in row
+    nucleic = next(r for r in table.split("<tr") if "<code class=\"fact\">nucleic_acid</code>" in r)
+    assert "<td>none</td>" in nucleic and nucleic.count("mentioned") == 1 and "not known" not in nucleic
+    form = html.split('class="card continue-card"')[1].split("</form>")[0]
+    params = re.findall(r'name="(\w+)" value="([^"]*)"', form)
+    assert ("assumed", "cells_or_tissues.manipulations") in params
+    assert ("a", "cells_or_tissues.manipulations=expansion,activation") in params
+    query = "&".join(f"{n}={v}" for n, v in params)
+    page_html = get(client, "/classify?" + query)
+    assert "assumed from the description" in page_html
+
+
+def test_describe_labels_each_jurisdictions_reasoning(client: Any) -> None:
+    text = "Autologous chondrocytes expanded in culture and implanted into knee cartilage defects."
+    html = client.post("/describe", data={"text": text, "jurisdiction": ["EU", "US"]}, headers=HTML).text
+    assert 'id="reasoning-EU-h">European Union (EU)</h2>' in html
+    assert 'id="reasoning-US-h">United States (US)</h2>' in html
+
+
 def test_ambiguity_page_explains_the_open_point(client: Any) -> None:
     html = get(client, "/rules/A2")
     audit(html)

@@ -566,7 +566,8 @@ def input_of(record: VersionRecord) -> AssessmentInput:
     """The input a stored version was classified from."""
     if record.input["kind"] == "facts":
         return AssessmentInput.of_facts(ProductFacts.model_validate(record.input["facts"]))
-    return AssessmentInput.of_text(record.input["text"], record.input.get("indication"))
+    return AssessmentInput.of_text(record.input["text"], record.input.get("indication"),
+                                   answers=record.input.get("answers"))
 
 
 # --------------------------------------------------------------------------- reading

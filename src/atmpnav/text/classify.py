@@ -1,25 +1,37 @@
 """Classify a plain description: extract facts with evidence, run the rules, add precedents.
 
-``likely_outcome`` is always set for text input: from the rules when they decide; otherwise from
-the engine's own estimate (open questions answered every possible way), with the most similar
-precedents breaking a tie between the outcomes the engine found reachable; otherwise from the most
-similar precedents alone. A likely outcome that the rules did not decide has confidence below 1
-and its reason in ``notes``.
+The order of authority is: the user's answers, then what the description says, then the domain
+defaults and claims read from the indication (listed in ``Envelope.assumptions``). The rules decide
+from the facts that result; a verdict that rests on an assumption says so in its notes, and each
+step that read an assumed fact shows the assumption as its evidence.
+
+``likely_outcome`` of a verdict the rules cannot decide comes from the engine's own estimate (the
+open questions answered every possible way), with the most similar precedents breaking a tie; or,
+when the engine cannot estimate, from a similarity-weighted vote of the precedents above
+:data:`~atmpnav.precedents.MIN_SIMILARITY`, named and labelled a *statistical estimate*. Such an
+estimate never sets ``confidence``: it keeps the engine's calibrated probability only where the
+engine's own estimate stands, and is ``None`` otherwise (bench/accuracy.py measures the vote's
+reliability).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
 
 from atmpnav.engine import classify, classify_one, explore, parse_date, ruleset
-from atmpnav.facts import get_fact, with_fact
-from atmpnav.precedents import prior, search_cases, vote
+from atmpnav.errors import FactsError
+from atmpnav.facts import ProductFacts, get_fact, with_fact
+from atmpnav.precedents import Case, search_cases, vote
 from atmpnav.text.extract import Extraction, extract_facts
-from atmpnav.verdict import Envelope, Verdict
+from atmpnav.verdict import Envelope, Precedent, Verdict
 
 VOTE_K = 5  # precedents consulted for a likely outcome
-TIE = 0.5  # the engine's best share at or below which precedents may break the tie
+STATISTICAL = "Statistical estimate (not a rule step)"
 
 
 def classify_text(
@@ -30,19 +42,28 @@ def classify_text(
     top: int = 5,
     *,
     exclude_id: str | None = None,
+    answers: Mapping[str, Any] | None = None,
+    defaults: bool = True,
 ) -> Envelope:
-    """Extract facts from ``text`` (and ``indication``), classify them and attach evidence and precedents.
+    """Extract facts from ``text`` (and ``indication``), apply ``answers``, classify, attach evidence.
 
-    ``exclude_id`` leaves a corpus case (and the cases of the same product) out of the precedents,
-    for leave-one-out evaluation.
+    ``answers`` (fact path -> value) beat what the text says and any assumption. ``defaults=False``
+    reads the text alone (no domain defaults, no claims from the indication). ``exclude_id`` leaves
+    a corpus case (and the cases of the same product) out of the precedents, for leave-one-out
+    evaluation.
     """
     day = parse_date(as_of)
-    extraction = extract_facts(text, indication)
+    extraction = extract_facts(text, indication, defaults=defaults)
+    if answers:
+        extraction = apply_answers(extraction, answers)
     envelope = classify(extraction.facts, tuple(jurisdictions), day)
     envelope.evidence = dict(extraction.evidence)
+    envelope.assumptions = list(extraction.assumptions)
+    envelope.answers = dict(answers or {})
     query = text if not indication else f"{text}\n{indication}"
     need_likely = any(not v.determined and j == "EU" for j, v in envelope.verdicts.items())
-    matches = search_cases(query, k=max(top, VOTE_K if need_likely else 0), exclude_id=exclude_id)
+    matches = search_cases(query, k=max(top, VOTE_K if need_likely else 0), exclude_id=exclude_id) \
+        if top > 0 or need_likely else []
     envelope.precedents = [p for p, _ in matches[:top]] if top > 0 else []
     for jurisdiction, verdict in envelope.verdicts.items():
         _attach_evidence(verdict, extraction)
@@ -53,25 +74,72 @@ def classify_text(
     return envelope
 
 
+def apply_answers(extraction: Extraction, answers: Mapping[str, Any]) -> Extraction:
+    """The extraction with the user's answers set (validated); answered facts lose their assumption."""
+    facts: ProductFacts = extraction.facts
+    problems = []
+    for path, value in answers.items():
+        try:
+            facts = with_fact(facts, path, value)
+        except (ValidationError, AttributeError, KeyError, ValueError, TypeError) as exc:
+            problems.append(f"{path}: {_first_error(exc)}")
+    if problems:
+        raise FactsError("answers", problems)
+    evidence = dict(extraction.evidence)
+    for path, value in answers.items():
+        evidence[path] = f"(answered: {_show(value)})"
+    assumptions = [a for a in extraction.assumptions if a.fact not in answers]
+    return Extraction(facts=facts, evidence=dict(sorted(evidence.items())), notes=extraction.notes,
+                      assumptions=assumptions)
+
+
+def _first_error(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        return f"{err['msg']} (got {err.get('input')!r})"
+    return "no such fact (see `atmpnav schema facts`)"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    return str(value)
+
+
 def _attach_evidence(verdict: Verdict, extraction: Extraction) -> None:
+    assumed = {a.fact: a for a in extraction.assumptions}
+    rests_on: dict[str, str] = {}
     for step in verdict.steps:
-        words = [extraction.evidence_for(path) for path in step.facts]
+        words = []
+        for path in step.facts:
+            assumption = assumed.get(path)
+            if assumption is not None:
+                words.append(f"assumed {assumption.said}: {assumption.because}")
+                rests_on[path] = assumption.said
+            else:
+                words.append(extraction.evidence_for(path))
         unique = list(dict.fromkeys(w for w in words if w))
         step.evidence = "; ".join(unique) if unique else None
+    if rests_on and verdict.determined:
+        said = "; ".join(f"{path}: {s}" for path, s in rests_on.items())
+        verdict.notes.insert(0, f"This outcome rests on assumptions the text does not state ({said}). "
+                             "Answer these facts to confirm or change it.")
 
 
-def _share_text(counter: Counter[str]) -> str:
-    total = sum(counter.values())
-    return ", ".join(f"{o} {n / total:.0%}" for o, n in counter.most_common())
+_SCOPE_ASSUMED = {
+    "for_human_administration": (True, "it is given to patients"),
+    "product_role": ("finished_product", "it is the finished product"),
+}
 
 
-def _assumptions(verdict: Verdict, extraction: Extraction) -> dict[str, object]:
+def _scope_assumptions(verdict: Verdict, extraction: Extraction) -> dict[str, Any]:
     """Typical values of open scope facts, used only to estimate the likely outcome."""
     missing = {m.fact for m in verdict.missing}
-    assumed: dict[str, object] = {}
-    if "for_human_administration" in missing or "product_role" in missing:
-        assumed["for_human_administration"] = True
-        assumed["product_role"] = "finished_product"
+    assumed: dict[str, Any] = {}
+    if missing & set(_SCOPE_ASSUMED):
+        assumed.update({k: v for k, (v, _) in _SCOPE_ASSUMED.items()})
     infection_named = "vaccine_against_infectious_disease" in extraction.evidence
     vaccine_open = {"vaccine_against_infectious_disease", "disease_target"} & missing
     if vaccine_open and not infection_named:
@@ -84,22 +152,23 @@ _SAID = {
     "product_role": "it is the finished product",
     "vaccine_against_infectious_disease": "it is not a vaccine against an infectious disease",
 }
-
-
 _ENGINE_ESTIMATE = "Likely outcome from answering the open questions"
 
 
-def _likely(verdict: Verdict, extraction: Extraction, day: date, matches: list) -> None:
+def _likely(verdict: Verdict, extraction: Extraction, day: date, matches: list[tuple[Precedent, Case]]) -> None:
+    # The engine's confidence is a calibrated probability of its own estimate from these facts; an
+    # estimate changed here (assumed scope facts, precedents) has no calibration, so it has none.
     missing = [m.fact for m in verdict.missing]
-    assumed = _assumptions(verdict, extraction)
+    assumed = _scope_assumptions(verdict, extraction)
+    facts = extraction.facts
     if assumed:
-        facts = extraction.facts
+        verdict.confidence = None
         trial = verdict
         for _ in range(3):  # assumptions may open the next scope question (e.g. the vaccine exclusion)
             for path, value in assumed.items():
                 facts = with_fact(facts, path, value)
             trial = classify_one(facts, verdict.jurisdiction, day)
-            more = {k: v for k, v in _assumptions(trial, extraction).items() if k not in assumed}
+            more = {k: v for k, v in _scope_assumptions(trial, extraction).items() if k not in assumed}
             if trial.determined or not more:
                 break
             assumed.update(more)
@@ -107,24 +176,22 @@ def _likely(verdict: Verdict, extraction: Extraction, day: date, matches: list) 
         said = " and ".join(dict.fromkeys(_SAID[k] for k in assumed))
         if trial.determined:
             verdict.likely_outcome = trial.outcome
-            verdict.confidence = 0.8
             verdict.notes.append(f"Likely {trial.outcome}: assuming {said} (the text does not say so), the rules "
                                  f"decide {trial.outcome}.")
             return
         verdict.notes.append(f"For the estimate below it is assumed that {said} (the text does not say so).")
-        verdict.likely_outcome, verdict.confidence = trial.likely_outcome, trial.confidence
+        verdict.likely_outcome = trial.likely_outcome
         missing = [m.fact for m in trial.missing]
-        extraction = Extraction(facts=facts, evidence=extraction.evidence, notes=extraction.notes)
         if trial.likely_outcome != "undetermined":
             verdict.notes.extend(n for n in trial.notes if n.startswith(_ENGINE_ESTIMATE))
     votes = vote(matches)
-    ids = ", ".join(p.id for p, _ in matches)
+    named = ", ".join(f"{p.id} ({c.kind_label})" for p, c in matches if c.vote)
     if verdict.likely_outcome != "undetermined":
-        if (verdict.confidence or 0.0) > TIE * 0.9 or not votes:
+        if not votes:
             return
-        # The engine's estimate is a tie: let the similar cases choose among the reachable outcomes.
+        # Where the engine's estimate is a tie, the similar cases choose among the reachable outcomes.
         rules = ruleset(verdict.jurisdiction)
-        reachable = explore(rules, extraction.facts, day, missing) if missing else Counter()
+        reachable = explore(rules, facts, day, missing) if missing else Counter()
         best_share = max(reachable.values()) if reachable else 0
         tied = [o for o, n in reachable.items() if n == best_share]
         among = Counter({o: votes[o] for o in tied if votes[o] > 0})
@@ -132,21 +199,17 @@ def _likely(verdict: Verdict, extraction: Extraction, day: date, matches: list) 
             return
         choice = among.most_common(1)[0][0]
         if choice != verdict.likely_outcome:
-            verdict.likely_outcome = choice
-            verdict.notes.append(f"The open questions leave {' and '.join(sorted(tied))} equally possible; the most "
-                                 f"similar known cases ({ids}) point to {choice}.")
+            verdict.likely_outcome, verdict.confidence = choice, None
+            verdict.notes.append(f"{STATISTICAL}: the open questions leave {' and '.join(sorted(tied))} equally "
+                                 f"possible; the most similar known cases ({named}) point to {choice}.")
         return
     if votes:
         choice, weight = votes.most_common(1)[0]
         share = weight / sum(votes.values())
-        verdict.likely_outcome = choice
-        verdict.confidence = round(min(0.8, 0.8 * share), 2)
-        verdict.notes.append(f"The rules cannot decide from the text; likely {choice} from the most similar known "
-                             f"cases ({ids}; similarity-weighted: {_share_text(votes)}). Similar, not binding.")
+        verdict.likely_outcome, verdict.confidence = choice, None
+        verdict.notes.append(f"{STATISTICAL}: the rules cannot decide from the text; likely {choice} from the most "
+                             f"similar known cases ({named}; similarity-weighted share {share:.0%}). Similar, "
+                             "not binding.")
         return
-    base = prior()
-    choice, count = base.most_common(1)[0]
-    verdict.likely_outcome = choice
-    verdict.confidence = round(0.5 * count / sum(base.values()), 2)
-    verdict.notes.append(f"The rules cannot decide and no similar known case was found; {choice} is only the most "
-                         "common outcome among known cases. Answer the open questions to decide.")
+    verdict.notes.append("The rules cannot decide and no sufficiently similar known case was found. Answer the "
+                         "open questions to decide.")

@@ -35,8 +35,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from atmpnav.errors import InputError
 from atmpnav.facts import (
     SUBSTANTIAL_MANIPULATIONS,
@@ -57,6 +55,7 @@ from atmpnav.facts import (
     Vehicle,
     Viability,
 )
+from atmpnav.verdict import Assumption
 
 MAX_TEXT = 20_000  # characters; longer descriptions are an input error
 NO_NUCLEIC_ACID = "(no vector, gene or genetic modification mentioned)"
@@ -170,22 +169,23 @@ def _first_of(items: list[Any], p: Any) -> tuple[set[str] | None, bool]:
     return chars, True
 
 
-def _compile_layer(layer: str, entries: list[dict[str, Any]]) -> Layer:
+def _layer_sources(layer: str, entries: list[dict[str, Any]]) -> tuple[tuple[Concept, ...], dict[str, str], str]:
+    """A layer's concepts, its alternation per first character, and the fallback alternation."""
     concepts = tuple(Concept(e["id"], layer, dict(e.get("effects") or {})) for e in entries)
     firsts: list[list[tuple[str, frozenset[str] | None]]] = [
         [(pattern, _first_chars(pattern)) for pattern in e["patterns"]] for e in entries
     ]
     alphabet = set().union(*(f for group in firsts for _, f in group if f))
 
-    def build(char: str | None) -> re.Pattern[str]:
+    def build(char: str | None) -> str:
         parts = []
         for n, group in enumerate(firsts):
             chosen = [pat for pat, first in group if first is None or (char is not None and char in first)]
             if chosen:
                 parts.append(f"(?P<c{n}>" + "|".join(f"(?:{pat})" for pat in chosen) + ")")
-        return re.compile("|".join(parts) or "(?!x)x", re.IGNORECASE)
+        return "|".join(parts) or "(?!x)x"
 
-    return Layer(concepts, {char: build(char) for char in alphabet}, build(None))
+    return concepts, {char: build(char) for char in sorted(alphabet)}, build(None)
 
 
 @dataclass(frozen=True)
@@ -200,28 +200,59 @@ class Vocabulary:
     window: int
 
 
-@cache
-def vocabulary() -> Vocabulary:
-    """Load and compile vocabulary.yaml once (the regular expressions are compiled per layer)."""
-    raw = yaml.safe_load(resources.files("atmpnav.text").joinpath("vocabulary.yaml").read_text(encoding="utf-8"))
-    flags = re.IGNORECASE
-    layers = {layer: _compile_layer(layer, entries) for layer, entries in raw["layers"].items()}
+_NEGATION_KEYS = ("before", "after", "hedge", "boundary", "list")
+
+
+def _recipe(text: str) -> dict[str, Any]:
+    """Everything vocabulary() needs, as plain data, with each regex's compiled program (cacheable)."""
+    from atmpnav.text.cache import load_yaml, regex_program
+
+    raw = load_yaml("vocabulary.yaml", text)
+    layers = {layer: _layer_sources(layer, entries) for layer, entries in raw["layers"].items()}
     families = {
         name: Family(name, spec.get("tissue"), spec.get("blood"), frozenset(spec.get("same") or ()),
                      spec.get("other", "unknown"), bool(spec.get("weak", False)),
                      frozenset(spec.get("replaces") or ()))
         for name, spec in raw["families"].items()
     }
-    neg = raw["negation"]
+    negation = {k: raw["negation"][k] for k in _NEGATION_KEYS}
+    sources = [src for _, by_first, fallback in layers.values() for src in (*by_first.values(), fallback)]
+    sources += list(negation.values())
+    programs = {src: regex_program(src, re.IGNORECASE) for src in dict.fromkeys(sources)}
+    return {"layers": layers, "families": families, "negation": negation, "window": int(raw["negation"]["window"]),
+            "programs": programs}
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """Load and compile vocabulary.yaml once per process; the compiled regular expressions come from
+    the disk cache while vocabulary.yaml and this module are unchanged (atmpnav.text.cache)."""
+    from pathlib import Path
+
+    from atmpnav.text.cache import cached, compile_program, content_key, regex_engine_key
+
+    text = resources.files("atmpnav.text").joinpath("vocabulary.yaml").read_text(encoding="utf-8")
+    key = content_key(text, Path(__file__).read_bytes(), regex_engine_key())
+    recipe = cached("vocabulary", key, lambda: _recipe(text))
+    programs = recipe["programs"]
+
+    def compiled(source: str) -> re.Pattern[str]:
+        return compile_program(source, re.IGNORECASE, programs.get(source))  # type: ignore[no-any-return]
+
+    layers = {
+        name: Layer(concepts, {char: compiled(src) for char, src in by_first.items()}, compiled(fallback))
+        for name, (concepts, by_first, fallback) in recipe["layers"].items()
+    }
+    neg = {k: compiled(v) for k, v in recipe["negation"].items()}
     return Vocabulary(
         layers=layers,
-        families=families,
-        negation_before=re.compile(neg["before"], flags),
-        negation_after=re.compile(neg["after"], flags),
-        hedge=re.compile(neg["hedge"], flags),
-        boundary=re.compile(neg["boundary"], flags),
-        list_word=re.compile(neg["list"], flags),
-        window=int(neg["window"]),
+        families=recipe["families"],
+        negation_before=neg["before"],
+        negation_after=neg["after"],
+        hedge=neg["hedge"],
+        boundary=neg["boundary"],
+        list_word=neg["list"],
+        window=recipe["window"],
     )
 
 
@@ -295,6 +326,8 @@ class Extraction:
     facts: ProductFacts
     evidence: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # facts filled from domain defaults or the indication (text/defaults.yaml, text/claims.yaml)
+    assumptions: list[Assumption] = field(default_factory=list)
 
     def evidence_for(self, path: str) -> str | None:
         """Evidence of a fact path, or of the nearest enclosing block (e.g. an omitted block)."""
@@ -344,6 +377,9 @@ def _negative(hits: Iterable[Hit], key: str, value: Any = None) -> list[Hit]:
             and (value is None or h.effect(key) == value)]
 
 
+# Purpose concepts whose words state a claim of their own (a lesion or a bare "treatment of" does not).
+_EXPLICIT_CLAIMS = frozenset({"repair", "treat_specific", "cosmetic", "no_claim"})
+
 _DEVICE_HEADS = (
     ("membrane", DeviceKind.membrane),
     ("scaffold", DeviceKind.scaffold), ("sponge", DeviceKind.scaffold), ("framework", DeviceKind.scaffold),
@@ -367,8 +403,12 @@ def _device_kind(hit: Hit) -> DeviceKind:
 # --- the extractor ------------------------------------------------------------------------------
 
 
-def extract_facts(text: str, indication: str | None = None) -> Extraction:
-    """Read a description (and an optional indication) into ProductFacts with evidence."""
+def extract_facts(text: str, indication: str | None = None, *, defaults: bool = True) -> Extraction:
+    """Read a description (and an optional indication) into ProductFacts with evidence.
+
+    With ``defaults`` (the default), facts the text leaves open are filled from the domain defaults
+    and the claim read from the indication, each listed in ``Extraction.assumptions``.
+    """
     if not isinstance(text, str) or not text.strip():
         raise InputError("the description is empty: give a sentence or more describing the product")
     if len(text) > MAX_TEXT or (indication and len(indication) > MAX_TEXT):
@@ -382,7 +422,7 @@ def extract_facts(text: str, indication: str | None = None) -> Extraction:
         product += _match(vocab, "product", segment, n)
         use += _match(vocab, "use", segment, n)
         purpose += _match(vocab, "purpose", segment, n)
-    return _Builder(vocab, product, use, purpose, text, indication).build()
+    return _Builder(vocab, product, use, purpose, text, indication).build(defaults=defaults)
 
 
 class _Builder:
@@ -400,6 +440,8 @@ class _Builder:
         self.cells_modified = False
         self._family_cache: list[tuple[Family, Hit]] | None = None
         self.cells_modified_words: list[Hit] = []
+        self.negated_steps: set[str] = set()  # manipulations the text says were not done
+        self.assumptions: list[Assumption] = []
         if indication:
             self.data["indication"] = indication
 
@@ -413,7 +455,7 @@ class _Builder:
 
     # -- the build --
 
-    def build(self) -> Extraction:
+    def build(self, defaults: bool = True) -> Extraction:
         for hit in self.product + self.use + self.purpose:
             if hit.hedged:
                 self.notes.append(f'"{hit.words}" is hedged in the text and was not used as a fact.')
@@ -430,8 +472,99 @@ class _Builder:
         self._device()
         self._hospital()
         self._protein()
+        whole = self.text if not self.indication else f"{self.text}\n{self.indication}"
+        if defaults:
+            self._defaults(whole)
+            self._claim_from_indication(whole)
         facts = ProductFacts.model_validate(self.data)
-        return Extraction(facts=facts, evidence=self.ev.render(), notes=list(dict.fromkeys(self.notes)))
+        return Extraction(facts=facts, evidence=self.ev.render(), notes=list(dict.fromkeys(self.notes)),
+                          assumptions=self.assumptions)
+
+    # -- domain defaults and claims from the indication (text/defaults.yaml, text/claims.yaml) --
+
+    def _assume(self, path: str, value: Any, said: str, because: str, source: str, kind: str,
+                product_type: str) -> None:
+        self.assumptions.append(Assumption(fact=path, value=value, said=said, because=because, source=source,
+                                           kind=kind, product_type=product_type))  # type: ignore[arg-type]
+        self.ev.inferred.pop(path, None)
+        self.ev.infer(path, f"(assumed {said}: {because})")
+
+    def _defaults(self, whole: str) -> None:
+        from atmpnav.text.defaults import domain_defaults, matching_types
+
+        types = matching_types(whole)
+        if not types:
+            return
+        point_of_care = bool(domain_defaults().point_of_care.search(whole))
+        for kind in types:
+            if self._contradicts(kind.facts):
+                continue
+            for path, value in kind.facts.items():
+                block_name, _, name = path.partition(".")
+                block = self.data.get(block_name)
+                if not isinstance(block, dict) or block.get("present") is not True:
+                    continue  # defaults fill a block the text describes, never invent one
+                if name == "manipulations":
+                    added = self._default_steps(block, value, point_of_care)
+                    if added:
+                        self._assume(path, added, kind.said, kind.because, kind.source, "default", kind.id)
+                elif block.get(name) is None:
+                    block[name] = value
+                    self._assume(path, value, kind.said, kind.because, kind.source, "default", kind.id)
+
+    def _contradicts(self, facts: Mapping[str, Any]) -> bool:
+        """The text states a value other than the type's default (e.g. a wild-type oncolytic virus)."""
+        for path, value in facts.items():
+            block_name, _, name = path.partition(".")
+            block = self.data.get(block_name)
+            if name != "manipulations" and isinstance(block, dict) and block.get(name) not in (None, value):
+                return True
+        return False
+
+    def _default_steps(self, block: dict[str, Any], steps: list[str], point_of_care: bool) -> list[str]:
+        """Add a type's usual steps when the text names no substantial step and negates none."""
+        current = list(block.get("manipulations") or [])
+        substantial = {m.value for m in SUBSTANTIAL_MANIPULATIONS}
+        if any(m in substantial for m in current) or block.get("substantially_manipulated") is not None:
+            return []
+        if self.negated_steps & (substantial | set(steps)) or self.negated_steps & {"none", "hedged"}:
+            return []
+        wanted = [s for s in steps if s not in current and not (point_of_care and s in substantial)]
+        if not wanted:
+            return []
+        block["manipulations"] = current + wanted
+        return wanted
+
+    def _claim_from_indication(self, whole: str) -> None:
+        from atmpnav.text.defaults import domain_defaults
+
+        families = {f.name for f, _ in self._families()}
+        if not families or not self.cells_present:
+            return
+        stated = {h.effect("claim") for h in _positive(self.purpose, "claim") if h.concept.id in _EXPLICIT_CLAIMS}
+        claim_of = {"repair": ClaimedPurpose.regenerate_repair_replace.value, "treat":
+                    ClaimedPurpose.treat_prevent_diagnose.value, "cosmetic": ClaimedPurpose.cosmetic.value,
+                    "none": ClaimedPurpose.none.value}
+        stated_claims = {claim_of[c] for c in stated if c in claim_of}
+        for mapping in domain_defaults().claims:
+            if not families <= mapping.cells or not mapping.pattern.search(whole):
+                continue
+            if mapping.unless and mapping.unless.search(whole):
+                continue
+            if stated_claims:
+                return  # the text states the claim in words of its own
+            if self.data.get("claimed_purpose") != mapping.claim:
+                self.data["claimed_purpose"] = mapping.claim
+                source = "precedents " + ", ".join(mapping.precedents) if mapping.precedents else "claims.yaml"
+                self._assume("claimed_purpose", mapping.claim, mapping.said, mapping.because, source, "indication",
+                             mapping.id)
+                if self.data.get("for_human_administration") is None and not self.pos("not_admin"):
+                    self.data["for_human_administration"] = True
+                    self.ev.infer("for_human_administration", "(presented with a claim for patients)")
+                    if self.data.get("product_role") is None and not self.pos("starting"):
+                        self.data["product_role"] = ProductRole.finished_product.value
+                        self.ev.infer("product_role", "(given to patients; no starting-material use stated)")
+            return
 
     # -- scope: administration and starting materials --
 
@@ -673,6 +806,12 @@ class _Builder:
             na["transgene_role"] = next(r for r in rank if r in roles).value
             self.ev.add(path, ancillary[:2])
             return
+        inn_gene = self.pos("inn_gene")
+        if inn_gene:  # a gene-therapy INN names the gene as the active part (WHO INN scheme)
+            na["transgene_role"] = TransgeneRole.therapeutic.value
+            self.ev.add(path, inn_gene[:1])
+            self.ev.infer(path, "(the INN names a gene component: the gene is the active substance)")
+            return
         given = self.data.get("for_human_administration") is True and not self.pos("starting")
         if vehicle in {Vehicle.viral_vector, Vehicle.plasmid, Vehicle.mrna, Vehicle.oncolytic_virus,
                        Vehicle.modified_microorganism} and given:
@@ -745,6 +884,10 @@ class _Builder:
         self._function(block, families)
         self._tissue_origin(block, families)
         self._mode_of_action(block)
+        same_surgery = self.pos("same_surgery")
+        if same_surgery:
+            block["same_surgical_procedure"] = True
+            self.ev.add("cells_or_tissues.same_surgical_procedure", same_surgery[:1])
         self.data["cells_or_tissues"] = block
 
     def _form(self, block: dict[str, Any]) -> None:
@@ -824,17 +967,22 @@ class _Builder:
         known = False
         for hit in self.product:
             value = hit.effect("manip")
+            if value is not None and hit.hedged:
+                self.negated_steps.add("hedged")  # the text speaks of the step, unsure: ask, do not assume
             if value is None or hit.hedged:
                 continue
             if hit.negated:
                 known = True
                 words.append(hit)
+                self.negated_steps.update(value if isinstance(value, list) else [value])
                 continue
             if value == "negated_only":
                 continue
             known = True
             if value == "none":
                 words.append(hit)
+                if hit.concept.id == "no_manipulation":
+                    self.negated_steps.add("none")
                 continue
             if decellularised_scaffold and value == "decellularisation":
                 continue

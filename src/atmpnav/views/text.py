@@ -93,7 +93,8 @@ def render_precedents(precedents: list[Precedent]) -> str:
     lines = ["Similar known cases (similar, not binding):"]
     for p in precedents:
         combined = ", combined" if p.combined else ""
-        lines.append(_wrap(f"{p.title} -> {p.outcome}{combined} [{p.source}] (score {p.score:.2f})", "      ",
+        kind = f"{p.kind}; " if p.kind else ""
+        lines.append(_wrap(f"{p.title} -> {p.outcome}{combined} [{kind}{p.source}] (score {p.score:.2f})", "      ",
                            f"  - {p.id}: "))
         if p.matched_terms:
             lines.append(_wrap("matched: " + ", ".join(p.matched_terms), "      "))
@@ -106,6 +107,14 @@ def render_envelope(envelope: Envelope) -> str:
         parts.append(f"Product: {envelope.facts.name}")
     for verdict in envelope.verdicts.values():
         parts.append(render_verdict(verdict))
+    if envelope.assumptions:
+        lines = ["Assumed, because the text does not say (change with --answer FACT=VALUE):"]
+        for a in envelope.assumptions:
+            lines.append(_wrap(f"assumed {a.said}: {a.because}", "      ", f"  - {a.fact}: "))
+            lines.append(_wrap(f"source: {a.source}", "      "))
+        parts.append("\n".join(lines))
+    if envelope.answers:
+        parts.append("Answered: " + "; ".join(f"{k} = {v}" for k, v in envelope.answers.items()))
     if envelope.evidence:
         lines = ["Facts read from the text (fact: words that decided):"]
         for path, words in envelope.evidence.items():

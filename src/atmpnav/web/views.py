@@ -23,7 +23,7 @@ from atmpnav.rulebook import describe_ambiguity, describe_rule, is_ambiguity_id,
 from atmpnav.verdict import Envelope
 from atmpnav.web.highlight import highlight
 from atmpnav.web.services import classify_input
-from atmpnav.web.templating import fact_rows, templates
+from atmpnav.web.templating import templates
 from atmpnav.web.wizard import MANIPULATION_GROUPS, Wizard, decode_value
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -80,6 +80,7 @@ def classify_page(
     request: Request,
     a: Annotated[list[str], Query(max_length=200)] = [],  # noqa: B006 - FastAPI query list default
     skip: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006
+    assumed: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006 - pre-filled from a description
     as_of: Annotated[str | None, Query(max_length=10)] = None,
     fact: Annotated[str | None, Query(max_length=100)] = None,
     value: Annotated[list[str], Query(max_length=40)] = [],  # noqa: B006
@@ -97,7 +98,7 @@ def classify_page(
         if resumed is None:
             raise InputError("from: these facts hold more than the questionnaire asks; edit them as facts instead")
         return see_other("/classify" + _query(resumed.params() + extra))
-    wizard = Wizard.from_params(a, skip, as_of, j)
+    wizard = Wizard.from_params(a, skip, as_of, j, assumed)
     problem = None
     if fact is not None:
         if fact not in QUESTIONS:
@@ -178,6 +179,7 @@ def _answer_rows(wizard: Wizard, extra: list[tuple[str, str]]) -> list[dict[str,
             "fact": fact,
             "question": QUESTIONS[fact].text,
             "value": value,
+            "assumed": fact in wizard.assumed,
             "change_url": "/classify" + _query(wizard.params() + extra + [("edit", fact)]),
         })
     for fact in wizard.skipped:
@@ -238,8 +240,10 @@ async def describe(
         return page(request, "describe.html", context, status_code=422)
     day = parse_date(as_of or None)
     envelope = await run_in_threadpool(classify_input, None, text, indication or None, codes, day)
+    prefill = Wizard.prefill(envelope.facts, day, [a.fact for a in envelope.assumptions])
     context.update(
         result=envelope,
+        continue_params=prefill.params(),
         highlighted=highlight(text, envelope.evidence),
         evidence_rows=_evidence_rows(envelope),
         as_of=day.isoformat(),
@@ -249,17 +253,55 @@ async def describe(
 
 
 def _evidence_rows(envelope: Envelope) -> list[dict[str, Any]]:
-    facts = envelope.facts.model_dump(mode="json", exclude_none=True)
-    values = {path: value for path, _, value in fact_rows(facts)}
+    """One row per fact read: the value read, the words that decided it, and how it was inferred
+    or assumed (an omitted block reads "none", said once, with the reason as a note)."""
+    assumed = {a.fact: a for a in envelope.assumptions}
     rows = []
-    for path, words in envelope.evidence.items():
+    for path, evidence in envelope.evidence.items():
+        words, note = _split_evidence(evidence)
+        assumption = assumed.get(path)
+        if assumption is not None:
+            note = None
         rows.append({
             "fact": path,
-            "question": QUESTIONS[path].text if path in QUESTIONS else path,
-            "value": values.get(path),
+            "question": QUESTIONS[path].text if path in QUESTIONS else path.replace("_", " ").replace(".", ": "),
+            "value": _read_as(envelope.facts, path),
             "words": words,
+            "note": note,
+            "assumption": assumption,
         })
     return rows
+
+
+def _split_evidence(evidence: str) -> tuple[str | None, str | None]:
+    """'expanded (the steps named are taken as the complete list)' -> words, note."""
+    if evidence.startswith("("):
+        return None, evidence.strip("()")
+    if evidence.endswith(")") and " (" in evidence:
+        words, _, note = evidence.rpartition(" (")
+        return words, note[:-1]
+    return evidence, None
+
+
+def _read_as(facts: ProductFacts, path: str) -> str:
+    from atmpnav.facts import get_fact
+
+    block, _, name = path.partition(".")
+    if getattr(facts, block, None) is None and block in {"nucleic_acid", "cells_or_tissues", "device"}:
+        return "none"
+    try:
+        value = get_fact(facts, path) if name else getattr(facts, block)
+    except AttributeError:
+        return "not known"
+    if value is None:
+        return "not known"
+    if hasattr(value, "present"):  # a whole block
+        return {True: "yes", False: "none", None: "not known"}[value.present]
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(getattr(v, "value", v)).replace("_", " ") for v in value) or "none"
+    return str(getattr(value, "value", value)).replace("_", " ")
 
 
 def _title_from(text: str) -> str:

@@ -83,11 +83,13 @@ class Wizard:
     answers: list[tuple[str, Any]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     jurisdictions: tuple[str, ...] = ("EU",)
+    # answers pre-filled from a description's assumptions (``assumed=<fact>``), until the user answers them
+    assumed: list[str] = field(default_factory=list)
     _session: Session | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_params(cls, answers: Iterable[str], skipped: Iterable[str], as_of: str | None,
-                    jurisdictions: Iterable[str] = ()) -> Wizard:
+                    jurisdictions: Iterable[str] = (), assumed: Iterable[str] = ()) -> Wizard:
         wizard = cls(as_of=parse_date(as_of or None), jurisdictions=_codes(jurisdictions))
         for item in answers:
             fact, sep, raw = item.partition("=")
@@ -100,6 +102,31 @@ class Wizard:
             if fact not in QUESTIONS:
                 raise InputError(f"skip: {fact!r} is not a question of the questionnaire")
             wizard.skip(fact)
+        answered = {f for f, _ in wizard.answers}
+        wizard.assumed = [f for f in dict.fromkeys(assumed) if f in answered]
+        return wizard
+
+    @classmethod
+    def prefill(cls, facts: ProductFacts, as_of: date, assumed: Iterable[str] = ()) -> Wizard:
+        """The questionnaire started from facts read from a description: every fact the questions ask
+        that is known becomes an answer (an omitted block: "none"), ``assumed`` marks the assumptions."""
+        wizard = cls(as_of=as_of)
+        for path in QUESTIONS:
+            block, _, name = path.partition(".")
+            if name == "present" and getattr(facts, block, None) is None:
+                wizard.answers.append((path, False))
+                continue
+            try:
+                value = get_fact(facts, path)
+            except AttributeError:
+                continue
+            if value is None or (path == "special_category" and getattr(value, "value", value) == "none"):
+                continue
+            plain = [getattr(v, "value", v) for v in value] if isinstance(value, list) else getattr(value, "value",
+                                                                                                      value)
+            wizard.answers.append((path, plain))
+        answered = {f for f, _ in wizard.answers}
+        wizard.assumed = [f for f in dict.fromkeys(assumed) if f in answered]
         return wizard
 
     @classmethod
@@ -137,6 +164,7 @@ class Wizard:
         self.answers = [(f, v) for f, v in self.answers if f != fact]
         self.answers.append((fact, value))
         self.skipped = [f for f in self.skipped if f != fact]
+        self.assumed = [f for f in self.assumed if f != fact]
 
     def skip(self, fact: str) -> None:
         self.answers = [(f, v) for f, v in self.answers if f != fact]
@@ -184,6 +212,7 @@ class Wizard:
         """The state as query parameters (optionally without one fact's answer or skip)."""
         pairs = [("a", f"{f}={encode_value(v)}") for f, v in self.answers if f != without]
         pairs += [("skip", f) for f in self.skipped if f != without]
+        pairs += [("assumed", f) for f in self.assumed if f != without]
         if self.jurisdictions != ("EU",):
             pairs += [("j", code) for code in self.jurisdictions]
         pairs.append(("as_of", self.as_of.isoformat()))

@@ -1,0 +1,141 @@
+"""Fast loading of the text data: the C YAML loader where present, and an on-disk cache of
+derived structures (the precedent index), keyed by the hash of the files they are built from.
+
+The cache lives in ``$ATMPNAV_CACHE_DIR`` or ``~/.cache/atmpnav`` (``XDG_CACHE_HOME`` respected).
+A cache file is only ever written by this module under a name of its own; it is used only when its
+key (the content hash of every source file and the code version) matches, and a cache that cannot
+be read or written is simply rebuilt in memory: the cache changes speed, never results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+FORMAT = 1  # bump when the layout of a cached object changes
+
+
+def load_yaml(name: str, text: str) -> Any:
+    """Parse YAML with libyaml's C loader when PyYAML was built with it (5-10x faster)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:  # a packaging error, not user input
+        raise RuntimeError(f"{name} is not valid YAML: {exc}") from exc
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("ATMPNAV_NO_CACHE"):
+        return None
+    explicit = os.environ.get("ATMPNAV_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "atmpnav"
+
+
+def content_key(*parts: str | bytes) -> str:
+    digest = hashlib.sha256(str(FORMAT).encode())
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()[:32]
+
+
+def cached(name: str, key: str, build: Callable[[], T]) -> T:
+    """``build()``'s result, loaded from the cache file ``name`` when it was built from the same key."""
+    folder = cache_dir()
+    path = folder / f"{name}.pickle" if folder else None
+    if path is not None:
+        try:
+            with path.open("rb") as handle:
+                stored_key, value = pickle.load(handle)
+            if stored_key == key:
+                return value  # type: ignore[no-any-return]
+        except Exception:  # missing, stale, truncated or from another version: rebuild
+            pass
+    value = build()
+    if path is not None:
+        _write(path, key, value)
+    return value
+
+
+def _write(path: Path, key: str, value: Any) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except Exception:  # read-only home, full disk, an unpicklable value: run without the cache
+        pass
+
+
+# --- compiled regular expressions -------------------------------------------------------------------
+#
+# Compiling the vocabulary's large alternations costs far more than matching with them. Python
+# cannot pickle a compiled pattern (it pickles the source and recompiles), so the cache keeps what
+# the compiler produced (the regex engine's code) and rebuilds the pattern from it directly. The
+# key includes the Python version and the regex engine's MAGIC number; if any of this fails, the
+# pattern is compiled the normal way, so results never depend on the cache.
+
+
+def regex_engine_key() -> str:
+    import sys
+    from re import _constants  # type: ignore[attr-defined]
+
+    return f"{sys.version}|{_constants.MAGIC}"
+
+
+def regex_program(source: str, flags: int) -> tuple[Any, ...] | None:
+    """What ``re.compile(source, flags)`` builds, in a picklable form (None if not available)."""
+    try:
+        from re import _compiler, _parser  # type: ignore[attr-defined]
+
+        parsed = _parser.parse(source, flags)
+        code = _compiler._code(parsed, flags)
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup: list[str | None] = [None] * parsed.state.groups
+        for name, number in groupindex.items():
+            indexgroup[number] = name
+        return (int(flags | parsed.state.flags), [int(c) for c in code], parsed.state.groups - 1, groupindex,
+                tuple(indexgroup))
+    except Exception:
+        return None
+
+
+def compile_program(source: str, flags: int, program: tuple[Any, ...] | None) -> Any:
+    """The compiled pattern from a cached program, or compiled anew."""
+    import re
+
+    if program is not None:
+        try:
+            import _sre
+
+            pattern = _sre.compile(source, *program)
+            if pattern.pattern == source:
+                return pattern
+        except Exception:
+            pass
+    return re.compile(source, flags)
+
+
+def compile_all(name: str, key: str, sources: list[str], flags: int) -> dict[str, Any]:
+    """Every source compiled with ``flags``, the compiled programs cached under ``name`` and ``key``."""
+    unique = list(dict.fromkeys(sources))
+    programs = cached(name, content_key(key, regex_engine_key(), str(flags), *unique),
+                      lambda: {src: regex_program(src, flags) for src in unique})
+    return {src: compile_program(src, flags, programs.get(src)) for src in unique}

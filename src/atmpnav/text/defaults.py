@@ -1,0 +1,117 @@
+"""Domain defaults and claims from the indication, read from dated data files.
+
+``defaults.yaml`` says what is typical for known product types (TILs are expanded, MSCs are
+cultured, a coded oncolytic virus is engineered...), ``claims.yaml`` which claim the CAT reads into
+the indication of a cell product (MSCs for cartilage: repair; MSCs for GvHD: immunomodulation).
+The extractor (:mod:`atmpnav.text.extract`) applies them only where the description is silent and
+lists each use as an :class:`~atmpnav.verdict.Assumption`; the rules then decide as for any facts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from atmpnav.text.cache import load_yaml
+
+_FLAGS = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class ProductType:
+    id: str
+    label: str
+    pattern: re.Pattern[str]
+    unless: re.Pattern[str] | None
+    facts: dict[str, Any]
+    said: str
+    because: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ClaimMapping:
+    id: str
+    cells: frozenset[str]
+    pattern: re.Pattern[str]
+    unless: re.Pattern[str] | None
+    claim: str
+    said: str
+    because: str
+    precedents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Defaults:
+    version: str
+    as_of: str
+    types: tuple[ProductType, ...]
+    claims: tuple[ClaimMapping, ...]
+    point_of_care: re.Pattern[str]
+    # every type's patterns in one alternation (group t<n> = types[n]): one scan finds the types named
+    any_type: re.Pattern[str]
+
+
+def _either(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+def _text(name: str) -> str:
+    return resources.files("atmpnav.text").joinpath(name).read_text(encoding="utf-8")
+
+
+@cache
+def domain_defaults() -> Defaults:
+    """Load and compile both files once per process (compiled patterns cached on disk by content)."""
+    from atmpnav.text.cache import compile_all
+
+    defaults_text, claims_text = _text("defaults.yaml"), _text("claims.yaml")
+    raw = load_yaml("defaults.yaml", defaults_text)
+    claims = load_yaml("claims.yaml", claims_text)
+    scan = "|".join(f"(?P<t{n}>{_either(t['patterns'])})" for n, t in enumerate(raw["types"]))
+    sources = [scan, raw["point_of_care"]]
+    for entry in (*raw["types"], *claims["mappings"]):
+        sources.append(_either(entry["patterns"]))
+        if entry.get("unless"):
+            sources.append(entry["unless"])
+    regex = compile_all("defaults-regex", defaults_text + claims_text, sources, _FLAGS)
+
+    def optional(source: str | None) -> re.Pattern[str] | None:
+        return regex[source] if source else None
+
+    types = tuple(
+        ProductType(t["id"], t["label"], regex[_either(t["patterns"])], optional(t.get("unless")), dict(t["facts"]),
+                    t["said"], t["because"], t["source"])
+        for t in raw["types"]
+    )
+    mappings = tuple(
+        ClaimMapping(m["id"], frozenset(m["cells"]), regex[_either(m["patterns"])], optional(m.get("unless")),
+                     m["claim"], m["said"], m["because"], tuple(m.get("precedents") or ()))
+        for m in claims["mappings"]
+    )
+    return Defaults(str(raw["version"]), str(raw["as_of"]), types, mappings, regex[raw["point_of_care"]],
+                    regex[scan])
+
+
+def matching_types(text: str) -> list[ProductType]:
+    """The product types a text names, in file order (earlier types fill a fact first).
+
+    One scan of all patterns finds them. A type whose words start inside another type's words
+    (the scan reports only the first) is found by checking each such span once more."""
+    data = domain_defaults()
+    spans = [(m.start(), m.end(), int(m.lastgroup[1:])) for m in data.any_type.finditer(text) if m.lastgroup]
+    if not spans:
+        return []
+    found = {n for _, _, n in spans}
+    for n, kind in enumerate(data.types):
+        if n in found:
+            continue
+        for start, end, _ in spans:
+            m = kind.pattern.search(text, start, end + 80)
+            if m and m.start() < end:
+                found.add(n)
+                break
+    return [t for n, t in enumerate(data.types) if n in found and not (t.unless and t.unless.search(text))]

@@ -1,0 +1,56 @@
+"""The on-disk cache of the text data: keyed by content, never changing results."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from atmpnav.text import cache
+
+
+def test_cached_value_is_reused_only_for_the_same_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ATMPNAV_CACHE_DIR", str(tmp_path))
+    builds: list[int] = []
+
+    def build() -> list[int]:
+        builds.append(1)
+        return [len(builds)]
+
+    assert cache.cached("thing", "k1", build) == [1]
+    assert cache.cached("thing", "k1", build) == [1] and len(builds) == 1  # from disk
+    assert cache.cached("thing", "k2", build) == [2]  # content changed: rebuilt
+    (tmp_path / "thing.pickle").write_bytes(b"not a pickle")
+    assert cache.cached("thing", "k2", build) == [3]  # a damaged file is rebuilt, not an error
+
+
+def test_unwritable_cache_still_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    monkeypatch.setenv("ATMPNAV_CACHE_DIR", str(blocked / "sub"))
+    assert cache.cached("thing", "k", lambda: 5) == 5
+    assert blocked.read_text() == "x"  # nothing of ours overwrote it
+
+
+@pytest.mark.parametrize("source", [r"\bcells?\b|(?P<x>CAR[- ]?T)", r"(?:a|b)+\d{2,}", r"\bnon[- ]?$"])
+def test_a_pattern_rebuilt_from_its_program_matches_like_re_compile(source: str) -> None:
+    program = cache.regex_program(source, re.IGNORECASE)
+    rebuilt = cache.compile_program(source, re.IGNORECASE, program)
+    fresh = re.compile(source, re.IGNORECASE)
+    for text in ("CAR-T cells", "aab123", "non-", "cell", "nothing"):
+        a, b = rebuilt.search(text), fresh.search(text)
+        assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict()))
+
+
+def test_vocabulary_from_the_cache_extracts_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from atmpnav.text import extract
+
+    text = "Autologous chondrocytes expanded in culture and seeded on a collagen membrane for knee defects"
+    expected = extract.extract_facts(text).facts
+    monkeypatch.setenv("ATMPNAV_CACHE_DIR", str(tmp_path))
+    for _ in range(2):  # built and written, then read back
+        extract.vocabulary.cache_clear()
+        assert extract.extract_facts(text).facts == expected
+    assert (tmp_path / "vocabulary.pickle").exists()
+    extract.vocabulary.cache_clear()

@@ -1,0 +1,109 @@
+"""Domain defaults and claims from the indication: assumptions, never beating the text."""
+
+from __future__ import annotations
+
+import pytest
+
+from atmpnav.precedents import corpus
+from atmpnav.text.classify import classify_text
+from atmpnav.text.defaults import domain_defaults
+from atmpnav.text.extract import extract_facts
+
+AS_OF = "2026-11-25"
+
+
+def _eu(text: str, **kw: object):
+    envelope = classify_text(text, as_of=AS_OF, top=0, **kw)
+    return envelope, envelope.verdicts["EU"]
+
+
+def test_every_default_and_claim_mapping_has_a_source() -> None:
+    data = domain_defaults()
+    assert len(data.types) >= 20
+    for kind in data.types:
+        assert kind.source and kind.because and kind.said and kind.facts, kind.id
+    ids = {c.id for c in corpus()}
+    for mapping in data.claims:
+        assert mapping.precedents and set(mapping.precedents) <= ids, mapping.id
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome", "fact"),
+    [
+        ("Autologous cytokine-induced killer cells for hepatocellular carcinoma", "sCTMP",
+         "cells_or_tissues.manipulations"),
+        ("Autologous tumour-infiltrating lymphocytes for metastatic melanoma", "sCTMP",
+         "cells_or_tissues.manipulations"),
+        ("XY-101, an oncolytic vaccinia virus, for the treatment of solid tumours", "GTMP", "nucleic_acid.origin"),
+        ("Enhanced autologous natural killer cells for non-small cell lung cancer", "sCTMP",
+         "cells_or_tissues.manipulations"),
+        ("Autologous dendritic cells for glioblastoma", "sCTMP", "cells_or_tissues.manipulations"),
+    ],
+)
+def test_a_default_fills_what_the_text_leaves_open_and_is_shown(text: str, outcome: str, fact: str) -> None:
+    envelope, verdict = _eu(text)
+    assert verdict.outcome == outcome
+    assumed = {a.fact: a for a in envelope.assumptions}
+    assert fact in assumed and assumed[fact].source
+    assert any(fact in s.facts and s.evidence and s.evidence.startswith("assumed ") for s in verdict.steps)
+    assert "rests on assumptions" in verdict.notes[0]
+    # without the defaults the text alone leaves the outcome open
+    assert classify_text(text, as_of=AS_OF, top=0, defaults=False).verdicts["EU"].outcome != outcome
+
+
+def test_a_stated_fact_beats_the_default() -> None:
+    extraction = extract_facts("Non-expanded autologous tumour-infiltrating lymphocytes, freshly isolated")
+    assert extraction.assumptions == []
+    cells = extraction.facts.cells_or_tissues
+    assert cells is not None and "expansion" not in (cells.manipulations or [])
+    wild = extract_facts("A wild-type oncolytic reovirus for head and neck cancer")
+    assert not any(a.fact == "nucleic_acid.origin" for a in wild.assumptions)
+    assert wild.facts.nucleic_acid is not None and wild.facts.nucleic_acid.origin == "natural"
+
+
+def test_point_of_care_keeps_culture_defaults_off() -> None:
+    extraction = extract_facts("Autologous chondrocytes prepared at the point of care for knee cartilage defects")
+    assert not any("expansion" in (a.value or []) for a in extraction.assumptions)
+
+
+def test_an_answer_beats_text_and_defaults() -> None:
+    envelope, verdict = _eu("Autologous tumour-infiltrating lymphocytes for metastatic melanoma",
+                            answers={"cells_or_tissues.manipulations": ["cell_separation"],
+                                     "cells_or_tissues.same_essential_function": True,
+                                     "cells_or_tissues.blood_component": False})
+    assert envelope.assumptions == []
+    assert verdict.outcome == "not ATMP"
+    assert envelope.evidence["cells_or_tissues.manipulations"].startswith("(answered")
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "outcome"),
+    [
+        ("Allogeneic bone marrow-derived mesenchymal stromal cells for critical limb ischaemia",
+         "regenerate_repair_replace", "TEP"),
+        ("Autologous mesenchymal stromal cells for knee osteoarthritis", "regenerate_repair_replace", "TEP"),
+        ("Allogeneic bone marrow-derived mesenchymal stromal cells for steroid-refractory acute GvHD",
+         "treat_prevent_diagnose", "sCTMP"),
+        ("Allogeneic activated leukocytes for chronic lower-extremity ulcers in diabetic patients",
+         "treat_prevent_diagnose", "sCTMP"),
+    ],
+)
+def test_the_claim_is_read_from_the_indication(text: str, claim: str, outcome: str) -> None:
+    envelope, verdict = _eu(text)
+    assert envelope.facts.claimed_purpose == claim
+    assert verdict.outcome == outcome
+
+
+def test_a_claim_stated_in_words_beats_the_indication() -> None:
+    envelope, _ = _eu("Allogeneic mesenchymal stromal cells to dampen inflammation in knee osteoarthritis")
+    assert envelope.facts.claimed_purpose == "treat_prevent_diagnose"
+    assert not any(a.kind == "indication" for a in envelope.assumptions)
+
+
+def test_real_world_phrasing() -> None:
+    same = extract_facts("Autologous bone marrow cells concentrated and re-injected in the same surgical procedure")
+    assert same.facts.cells_or_tissues is not None and same.facts.cells_or_tissues.same_surgical_procedure is True
+    dermis = extract_facts("Detergent-treated porcine dermis for hernia repair")
+    assert dermis.facts.claimed_purpose == "regenerate_repair_replace"  # "treated" is a process here
+    cells = dermis.facts.cells_or_tissues
+    assert cells is not None and cells.viability == "non_viable" and "decellularisation" in cells.manipulations
