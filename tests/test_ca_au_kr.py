@@ -153,7 +153,8 @@ def test_rule_sets_state_their_sources_and_vocabulary(code: str) -> None:
 
 
 @pytest.mark.parametrize(("code", "stem", "path", "fact"), [
-    ("KR", "kr-01", "nucleic_acid.effect_from_sequence", "nucleic_acid.effect_from_sequence"),
+    # A judgement is derived from observable facts (issue 8): with the transgene's role unknown too, that is asked.
+    ("KR", "kr-01", "nucleic_acid.effect_from_sequence", "nucleic_acid.transgene_role"),
     ("AU", "au-09", "cells_or_tissues.manipulations", "cells_or_tissues.manipulations"),
     ("AU", "au-09", "cells_or_tissues.same_essential_function", "cells_or_tissues.same_essential_function"),
     ("CA", "ca-05", "cells_or_tissues.blood_component", "cells_or_tissues.blood_component"),
@@ -162,6 +163,8 @@ def test_an_unknown_deciding_fact_is_asked_never_guessed(code: str, stem: str, p
     data = _case(code, stem)["facts"]
     block, name = path.split(".")
     data[block].pop(name)
+    if fact != path:  # the observable fact the judgement is derived from is unknown as well
+        data[block].pop(fact.split(".")[1], None)
     verdict = classify_one(parse_facts(data), code, "2026-11-25")
     assert verdict.outcome == "undetermined"
     assert fact in [m.fact for m in verdict.missing]

@@ -27,6 +27,7 @@ from atmpnav.facts import (
     Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
+from atmpnav.law.judgements import judged
 from atmpnav.law.processing import (
     homologous_use,
     in_force,
@@ -204,7 +205,7 @@ def _not_biological(c: Inquiry) -> Answer:
             return Answer(True, "Haematopoietic progenitor cells used for haematopoietic reconstitution are "
                           "specified not to be biologicals.", paths)
         return Answer(False, "None of the specified things (HPC, blood, biological medicines) applies.", paths)
-    if c.fact("vaccine_against_infectious_disease"):
+    if judged(c, "vaccine_against_infectious_disease"):
         return Answer(True, "A vaccine without viable human cells is a biological medicine, not a biological.", paths)
     return Answer(True, "A recombinant or other biological medicine without cells is not a biological.", paths)
 
@@ -406,7 +407,7 @@ def gene_therapy_medicine(c: Inquiry) -> Answer:
     if origin == NucleicAcidOrigin.natural or (origin == NucleicAcidOrigin.synthetic
                                                and c.fact("nucleic_acid.vehicle") != Vehicle.mrna):
         return Answer(False, "Not a gene therapy (a synthetic oligonucleotide or a natural organism).", paths)
-    effect = c.fact("nucleic_acid.effect_from_sequence")
+    effect = judged(c, "nucleic_acid.effect_from_sequence")
     if effect is None:
         return Answer(None, "Whether the effect comes from the delivered sequence is not known.", paths,
                       missing=("nucleic_acid.effect_from_sequence",))
@@ -454,7 +455,7 @@ def device(c: Inquiry) -> Answer:
     confidence="K",
 )
 def other_medicine(c: Inquiry) -> Answer:
-    if c.fact("vaccine_against_infectious_disease"):
+    if judged(c, "vaccine_against_infectious_disease"):
         return Answer(True, "A vaccine: a prescription medicine.", ("vaccine_against_infectious_disease",))
     if c.fact("biological_active_substance") or c.fact("nucleic_acid.present"):
         return Answer(True, "A biological or nucleic-acid medicine: a prescription medicine.",
@@ -516,7 +517,7 @@ def _decide(c: Inquiry) -> Decision:
     if nucleic is not None and nucleic.present is None:
         c.need("nucleic_acid.present")
     if not _has_cells(c):
-        if c.fact("vaccine_against_infectious_disease"):
+        if judged(c, "vaccine_against_infectious_disease"):
             c.ask("AU-B2")
             c.ask("AU-G2")
             return Decision(MEDICINE, "artg_prescription_medicine")

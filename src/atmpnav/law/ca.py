@@ -24,6 +24,7 @@ from atmpnav.facts import (
     Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
+from atmpnav.law.judgements import judged
 from atmpnav.law.processing import (
     homologous_use,
     in_force,
@@ -118,7 +119,7 @@ def reproduction(c: Inquiry) -> Answer:
 def other_biologic(c: Inquiry) -> Answer:
     if c.fact("special_category") == SpecialCategory.intestinal_microbiota:
         return Answer(True, "Fecal microbiota therapy: a biologic drug.", ("special_category",))
-    if c.fact("vaccine_against_infectious_disease"):
+    if judged(c, "vaccine_against_infectious_disease"):
         return Answer(True, "A vaccine against an infectious disease: an immunizing agent in Schedule D.",
                       ("vaccine_against_infectious_disease",))
     form = c.fact("cells_or_tissues.form")
@@ -152,7 +153,7 @@ def gene_therapy(c: Inquiry) -> Answer:
                       "micro-organisms, not a gene therapy.", paths)
     if origin == NucleicAcidOrigin.synthetic and c.fact("nucleic_acid.vehicle") != Vehicle.mrna:
         return Answer(False, "A chemically synthesised oligonucleotide: a pharmaceutical drug.", paths)
-    effect = c.fact("nucleic_acid.effect_from_sequence")
+    effect = judged(c, "nucleic_acid.effect_from_sequence")
     if effect is None:
         return Answer(None, "Whether the effect comes from the delivered sequence is not known.", paths,
                       missing=("nucleic_acid.effect_from_sequence",))
@@ -408,7 +409,7 @@ def _decide(c: Inquiry) -> Decision:
     if special == SpecialCategory.reproductive_cells_embryos:
         c.ask("CA-X1")
         return Decision("other", "assisted_human_reproduction")
-    if special == SpecialCategory.intestinal_microbiota or c.fact("vaccine_against_infectious_disease"):
+    if special == SpecialCategory.intestinal_microbiota or judged(c, "vaccine_against_infectious_disease"):
         c.ask("CA-B1")
         return _biologic(c, advanced=False)
     if special == SpecialCategory.organ_for_transplant:

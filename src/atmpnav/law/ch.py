@@ -33,6 +33,7 @@ from atmpnav.facts import (
     Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
+from atmpnav.law.judgements import judged
 
 TXG = date(2007, 7, 1)  # Transplantation Act (SR 810.21) in force [K]
 TRANSPLANT_PRODUCTS = date(2020, 1, 1)  # 'transplant products' replace 'standardised transplants' [V]
@@ -145,7 +146,7 @@ def other_nucleic_acid(c: Inquiry) -> Answer:
     vehicle = c.fact("nucleic_acid.vehicle")
     origin = c.fact("nucleic_acid.origin")
     paths = _paths("nucleic_acid.origin", "nucleic_acid.vehicle", "vaccine_against_infectious_disease")
-    if c.fact("vaccine_against_infectious_disease"):
+    if judged(c, "vaccine_against_infectious_disease"):
         return Answer(True, "A nucleic-acid-based vaccine against an infectious disease (e.g. an mRNA vaccine).", paths)
     if vehicle == Vehicle.mrna:
         return Answer(True, "An mRNA product: in Swissmedic's group of other nucleic-acid-based products.", paths)
@@ -182,7 +183,7 @@ def gene_therapy(c: Inquiry) -> Answer:
                       missing=("nucleic_acid.acts_on_genetic_sequence",))
     if not acts:
         return Answer(False, "It does not act on a genetic sequence.", paths)
-    effect = c.fact("nucleic_acid.effect_from_sequence")
+    effect = judged(c, "nucleic_acid.effect_from_sequence")
     if effect is None:
         return Answer(None, "Whether the effect comes from the sequence is not known.", paths,
                       missing=("nucleic_acid.effect_from_sequence",))
@@ -222,7 +223,7 @@ _SUBSTANTIAL_CH = frozenset({Manipulation.expansion, Manipulation.genetic_modifi
     "separation or freezing are not substantial [K]; other steps are judged case by case (asked).",
 )
 def substantial(c: Inquiry) -> Answer:
-    given = c.fact("cells_or_tissues.substantially_manipulated")
+    given = judged(c, "cells_or_tissues.substantially_manipulated")
     steps = c.fact("cells_or_tissues.manipulations")
     paths = _paths("cells_or_tissues.manipulations", "cells_or_tissues.substantially_manipulated")
     if steps is not None:
@@ -248,7 +249,7 @@ def substantial(c: Inquiry) -> Answer:
     valid_from=TXG,
 )
 def same_function(c: Inquiry) -> Answer:
-    value = c.fact("cells_or_tissues.same_essential_function")
+    value = judged(c, "cells_or_tissues.same_essential_function")
     path = ("cells_or_tissues.same_essential_function",)
     if value is None:
         return Answer(None, "Whether the cells do the same job in the recipient is not known.", path, missing=path)
@@ -391,7 +392,7 @@ def _nucleic_acid(c: Inquiry, has_cells: bool) -> Decision | None:
         return _not_atmp("medicinal_product")
     if has_cells and c.fact("cells_or_tissues.form") == CellForm.intact_cells:
         return None  # nucleic acid delivered to cells before administration: the cells decide (CH-G2, CH-2)
-    if c.fact("vaccine_against_infectious_disease") or vehicle in {Vehicle.mrna, Vehicle.oligonucleotide} or \
+    if judged(c, "vaccine_against_infectious_disease") or vehicle in {Vehicle.mrna, Vehicle.oligonucleotide} or \
             (origin == NucleicAcidOrigin.synthetic and editing in {None, GenomeEditing.none}):
         c.ask("CH-N1")
         _swissmedic_notion(c)

@@ -34,6 +34,7 @@ from atmpnav.facts import (
     Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
+from atmpnav.law.judgements import judged
 
 PMD_ACT_2014 = date(2014, 11, 25)  # regenerative medical products created by the 2013 amendment, in force [V]
 ASRM_IN_FORCE = date(2014, 11, 25)  # ASRM in force [V]
@@ -209,7 +210,7 @@ def category(c: Inquiry) -> Answer:
 def gene_limb(c: Inquiry) -> Answer:
     paths = ("nucleic_acid.origin", "nucleic_acid.vehicle", "nucleic_acid.genome_editing",
              "nucleic_acid.effect_from_sequence", "vaccine_against_infectious_disease")
-    if c.fact("vaccine_against_infectious_disease"):
+    if judged(c, "vaccine_against_infectious_disease"):
         return Answer(False, "A vaccine to prevent an infectious disease is not 'for treating disease': a drug.", paths)
     editing = c.fact("nucleic_acid.genome_editing")
     if editing == GenomeEditing.nucleic_acid_encoded:
@@ -223,7 +224,7 @@ def gene_limb(c: Inquiry) -> Answer:
         return Answer(False, "A synthetic oligonucleotide is not a gene expressed in cells: a drug.", paths)
     if origin == NucleicAcidOrigin.natural:
         return Answer(False, "A wild-type or attenuated organism carries no introduced gene.", paths)
-    effect = c.fact("nucleic_acid.effect_from_sequence")
+    effect = judged(c, "nucleic_acid.effect_from_sequence")
     if effect is None and c.fact("nucleic_acid.transgene_role") is not None:
         effect = True  # an introduced gene is expressed whatever its role
     if effect is None:
@@ -249,13 +250,13 @@ def _asrm_scope_test(in_vivo: bool) -> Callable[[Inquiry], Answer]:
         if c.fact("cells_or_tissues.present") and c.fact("cells_or_tissues.form") == CellForm.intact_cells:
             if c.fact("cells_or_tissues.viability") == Viability.non_viable:
                 return Answer(False, "Non-viable tissue is read as outside the ASRM's processed cells [U].", paths)
-            if c.fact("cells_or_tissues.blood_component") and c.fact("cells_or_tissues.same_essential_function") \
+            if c.fact("cells_or_tissues.blood_component") and judged(c, "cells_or_tissues.same_essential_function") \
                     is not False:
                 return Answer(False, "Blood transfusion is outside the ASRM.", paths)
             steps = set(c.fact("cells_or_tissues.manipulations") or [])
             if c.fact("cells_or_tissues.tissue_origin") in {TissueOrigin.bone_marrow, TissueOrigin.cord_blood,
                                                             TissueOrigin.peripheral_blood} \
-                    and not steps & _PROCESSING and c.fact("cells_or_tissues.same_essential_function"):
+                    and not steps & _PROCESSING and judged(c, "cells_or_tissues.same_essential_function"):
                 return Answer(False, "Haematopoietic stem cell transplantation is outside the ASRM.", paths)
             return Answer(True, "Medical use of (processed) cells: an ASRM regenerative medicine technology.", paths)
         if in_vivo:
@@ -312,7 +313,7 @@ def asrm_class(c: Inquiry) -> Answer:
         return Answer(None, "Whose cells they are is not known.", paths, missing=("cells_or_tissues.source",))
     stem = c.fact("cells_or_tissues.somatic_stem_cells")
     cultured = Manipulation.expansion in steps
-    homologous = c.fact("cells_or_tissues.same_essential_function")
+    homologous = judged(c, "cells_or_tissues.same_essential_function")
     if stem or cultured or homologous is False:
         why = [w for w, on in (("somatic stem cells", stem), ("cultured cells", cultured),
                                ("non-homologous use", homologous is False)) if on]

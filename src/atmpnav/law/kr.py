@@ -22,6 +22,7 @@ from atmpnav.facts import (
     Vehicle,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
+from atmpnav.law.judgements import judged
 from atmpnav.law.processing import minimal_manipulation, state_uncertain
 
 ACT_IN_FORCE = date(2020, 8, 28)
@@ -99,7 +100,7 @@ def other_regime(c: Inquiry) -> Answer:
     if special == SpecialCategory.reproductive_cells_embryos:
         return Answer("reproductive", "Gametes and embryos are governed by the Bioethics and Safety Act.",
                       ("special_category",))
-    if c.fact("vaccine_against_infectious_disease"):
+    if judged(c, "vaccine_against_infectious_disease"):
         return Answer("vaccine", "A vaccine is a biological product under the Pharmaceutical Affairs Act.",
                       ("vaccine_against_infectious_disease",))
     if c.fact("cells_or_tissues.blood_component"):
@@ -174,7 +175,7 @@ def _gene_transfer(c: Inquiry) -> Answer:
                                                and c.fact("nucleic_acid.vehicle") != Vehicle.mrna):
         return Answer(False, "No genetic material is transferred to be expressed (a synthetic oligonucleotide or "
                       "a natural organism).", paths)
-    effect = c.fact("nucleic_acid.effect_from_sequence")
+    effect = judged(c, "nucleic_acid.effect_from_sequence")
     if effect is None:
         return Answer(None, "Whether the effect comes from the transferred genetic material is not known.", paths,
                       missing=("nucleic_acid.effect_from_sequence",))
@@ -277,7 +278,7 @@ def _decide(c: Inquiry) -> Decision:
                         else "not_for_human_administration")
     special = c.fact("special_category")
     if special in {SpecialCategory.organ_for_transplant, SpecialCategory.reproductive_cells_embryos} or \
-            c.fact("vaccine_against_infectious_disease"):
+            judged(c, "vaccine_against_infectious_disease"):
         regime = c.ask("KR-S2")
         return Decision(NOT_ABP, {"organ": "organ_transplant_act", "reproductive": "bioethics_and_safety_act",
                                   "vaccine": "pharmaceutical_affairs_act"}[str(regime)])

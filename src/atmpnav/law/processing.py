@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from atmpnav.facts import ANNEX_I_MANIPULATIONS, SUBSTANTIAL_MANIPULATIONS
 from atmpnav.law.base import Answer, Inquiry
+from atmpnav.law.judgements import judged
 
 
 def minimal_manipulation(c: Inquiry, override: str) -> Answer:
@@ -38,7 +39,7 @@ def homologous_use(c: Inquiry, override: str) -> Answer:
     """Whether the cells do the same basic function in the recipient; ``override`` is the jurisdiction's fact."""
     value, paths, derived = c.fact(override), (override,), ""
     if value is None:
-        value = c.fact("cells_or_tissues.same_essential_function")
+        value = judged(c, "cells_or_tissues.same_essential_function")
         paths = (override, "cells_or_tissues.same_essential_function")
     if value is None:
         # From the observable facts (source tissue, cell type, intended action), as the EU rules derive it.
@@ -74,7 +75,7 @@ def in_force(c: Inquiry, rule_id: str) -> bool:
 
 def same_function(c: Inquiry) -> bool | None:
     """The stated ``same_essential_function``, or else the value the observable facts give (None if neither)."""
-    stated = c.fact("cells_or_tissues.same_essential_function")
+    stated = judged(c, "cells_or_tissues.same_essential_function")
     if stated is not None:
         return stated
     from atmpnav.law.eu.essential_function import derive_same_function

@@ -24,6 +24,7 @@ from atmpnav.facts import (
     Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
+from atmpnav.law.judgements import judged
 from atmpnav.verdict import US_OUTCOMES
 
 PART_1271 = date(2005, 5, 25)  # the last of the Part 1271 final rules took effect (CGTP, donor eligibility) [K]
@@ -149,7 +150,7 @@ def homologous(c: Inquiry) -> Answer:
     value = c.fact("cells_or_tissues.homologous_use_us")
     path = "cells_or_tissues.homologous_use_us"
     if value is None:
-        value, path = c.fact("cells_or_tissues.same_essential_function"), "cells_or_tissues.same_essential_function"
+        value, path = judged(c, "cells_or_tissues.same_essential_function"), "cells_or_tissues.same_essential_function"
     if value is None:
         return Answer(None, "Whether the use is homologous is not known.", (path,),
                       missing=("cells_or_tissues.homologous_use_us",))
@@ -355,7 +356,7 @@ def _rmat(c: Inquiry) -> None:
 
 def _vaccine(c: Inquiry) -> bool:
     """A preventive or therapeutic vaccine: stated, or an immune response to an antigen against a pathogen."""
-    if c.fact("vaccine_against_infectious_disease"):
+    if judged(c, "vaccine_against_infectious_disease"):
         return True
     return c.fact("disease_target") == DiseaseTarget.infectious_agent and c.fact("immune_response_to_antigen") is True
 
