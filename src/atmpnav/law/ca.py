@@ -24,7 +24,7 @@ from atmpnav.facts import (
     Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
-from atmpnav.law.judgements import judged
+from atmpnav.law.judgements import judged, missing_for
 from atmpnav.law.processing import (
     homologous_use,
     in_force,
@@ -156,7 +156,7 @@ def gene_therapy(c: Inquiry) -> Answer:
     effect = judged(c, "nucleic_acid.effect_from_sequence")
     if effect is None:
         return Answer(None, "Whether the effect comes from the delivered sequence is not known.", paths,
-                      missing=("nucleic_acid.effect_from_sequence",))
+                      missing=missing_for(c, "nucleic_acid.effect_from_sequence"))
     return Answer(effect, "The delivered nucleic acid acts through its sequence: a gene therapy." if effect else
                   "The nucleic acid is not what acts (e.g. only a marker or safety switch).", paths)
 

@@ -33,7 +33,7 @@ from atmpnav.facts import (
     Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
-from atmpnav.law.judgements import judged
+from atmpnav.law.judgements import judged, missing_for
 
 TXG = date(2007, 7, 1)  # Transplantation Act (SR 810.21) in force [K]
 TRANSPLANT_PRODUCTS = date(2020, 1, 1)  # 'transplant products' replace 'standardised transplants' [V]
@@ -186,7 +186,7 @@ def gene_therapy(c: Inquiry) -> Answer:
     effect = judged(c, "nucleic_acid.effect_from_sequence")
     if effect is None:
         return Answer(None, "Whether the effect comes from the sequence is not known.", paths,
-                      missing=("nucleic_acid.effect_from_sequence",))
+                      missing=missing_for(c, "nucleic_acid.effect_from_sequence"))
     return Answer(effect, "Its effect comes from the added or altered sequence." if effect else
                   "The added gene is ancillary (marker, safety switch, tool).", paths)
 
@@ -237,7 +237,7 @@ def substantial(c: Inquiry) -> Answer:
     if steps is None:
         return Answer(None, "The processing steps are not known.", paths, missing=("cells_or_tissues.manipulations",))
     return Answer(None, "A step that is judged case by case: does it change the cells' characteristics?", paths,
-                  missing=("cells_or_tissues.substantially_manipulated",))
+                  missing=missing_for(c, "cells_or_tissues.substantially_manipulated"))
 
 
 @rule(

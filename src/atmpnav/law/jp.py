@@ -34,7 +34,7 @@ from atmpnav.facts import (
     Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
-from atmpnav.law.judgements import judged
+from atmpnav.law.judgements import judged, missing_for
 
 PMD_ACT_2014 = date(2014, 11, 25)  # regenerative medical products created by the 2013 amendment, in force [V]
 ASRM_IN_FORCE = date(2014, 11, 25)  # ASRM in force [V]
@@ -229,7 +229,7 @@ def gene_limb(c: Inquiry) -> Answer:
         effect = True  # an introduced gene is expressed whatever its role
     if effect is None:
         return Answer(None, "Whether the introduced gene is what is expressed is not known.", paths,
-                      missing=("nucleic_acid.effect_from_sequence",))
+                      missing=missing_for(c, "nucleic_acid.effect_from_sequence"))
     uncertain = c.fact("nucleic_acid.vehicle") == Vehicle.mrna
     return Answer(effect, ("An mRNA expressed in cells [U: read as a gene]." if uncertain else
                            "It contains a gene introduced into and expressed in cells.") if effect else

@@ -27,3 +27,8 @@ def judged(c: Inquiry, path: str) -> bool | None:
     """The judgement at ``path``: derived, stated, or overridden with a justification (None if unknown)."""
     value = c.judge(path, DERIVATIONS[path](c)).value
     return value if isinstance(value, bool) else None
+
+
+def missing_for(c: Inquiry, path: str) -> tuple[str, ...]:
+    """What to ask while the judgement at ``path`` is unknown: the observable facts it is derived from."""
+    return DERIVATIONS[path](c).missing or (path,)

@@ -22,7 +22,7 @@ from atmpnav.facts import (
     Vehicle,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
-from atmpnav.law.judgements import judged
+from atmpnav.law.judgements import judged, missing_for
 from atmpnav.law.processing import minimal_manipulation, state_uncertain
 
 ACT_IN_FORCE = date(2020, 8, 28)
@@ -178,7 +178,7 @@ def _gene_transfer(c: Inquiry) -> Answer:
     effect = judged(c, "nucleic_acid.effect_from_sequence")
     if effect is None:
         return Answer(None, "Whether the effect comes from the transferred genetic material is not known.", paths,
-                      missing=("nucleic_acid.effect_from_sequence",))
+                      missing=missing_for(c, "nucleic_acid.effect_from_sequence"))
     return Answer(effect, "Genetic material is transferred into the body, or into cells that are then given." if
                   effect else "The nucleic acid is not what acts.", paths)
 
