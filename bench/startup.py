@@ -80,6 +80,11 @@ def main() -> int:
             Figure("classify car-t.yaml", [*cli, "classify", str(EXAMPLE), "--as-of", "2026-11-25"], 1.5),
             Figure("classify --text", [*cli, "classify", "--text", TEXT, "--as-of", "2026-11-25"], 2.5),
             Figure("registry list (up-to-date db)", [*cli, "registry", "list"], 2.0),
+            # Context, no target: what the libraries the commands need cost to import alone.
+            Figure("(context) import pydantic.BaseModel, yaml", [sys.executable, "-c",
+                                                                  "import yaml; from pydantic import BaseModel"], None),
+            Figure("(context) import atmpnav.assess (no CLI)", [sys.executable, "-c", "import atmpnav.assess"], None),
+            Figure("(context) import sqlalchemy.orm", [sys.executable, "-c", "import sqlalchemy.orm"], None),
         ]
         for figure in figures:  # warm the file cache and any first-use caches (not measured)
             timed(figure.args, env)

@@ -335,8 +335,10 @@ def decode_document(text: str, *, source: str) -> Any:
             raise InputFileError(source, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     import yaml  # imported here: YAML is slower to import than JSON
 
+    # The C loader (libyaml) where PyYAML was built with it: the same safe subset, ~10x faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
