@@ -300,7 +300,9 @@ def _format(record: Mapping[str, Any], options: Options, columns: tuple[str, ...
     if options.format == "jsonl":
         return json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str) + "\n"
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(neutralise(str(record.get(c, ""))) for c in columns)
+    # CRLF as RFC 4180 says; it also makes the writer quote a value holding a lone CR, which a "\n"
+    # terminator would leave bare (and a reader would then split the row there).
+    csv.writer(buffer, lineterminator="\r\n").writerow(neutralise(str(record.get(c, ""))) for c in columns)
     return buffer.getvalue()
 
 
