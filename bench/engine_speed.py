@@ -17,6 +17,9 @@ from typing import Any
 from atmpnav import facts as f
 from atmpnav.engine import classify_one, parse_date
 
+# Issue 14: the engine at least 1/5 of validation-only throughput on complete facts, 1/10 with 10 % unknown.
+TARGETS = {0.0: 0.2, 0.1: 0.1}
+
 
 def _pick(rng: random.Random, enum: type[StrEnum], unknown: float) -> Any:
     return None if rng.random() < unknown else rng.choice(list(enum)).value
@@ -83,9 +86,12 @@ def main() -> None:
         base = rate("baseline: validate facts only (pydantic)", f.ProductFacts.model_validate, raw)
         engine = rate("engine: classify_one (validated facts -> verdict)", lambda p: classify_one(p, "EU", day), parsed)
         both = rate("validate + classify", lambda d: classify_one(f.ProductFacts.model_validate(d), "EU", day), raw)
-        print(f"  engine cost relative to validation alone: {base / engine:.1f}x; end to end {both:,.0f}/s "
-              f"(target >= 20,000/s)")
+        target = TARGETS[unknown]
+        ratio = engine / base
+        print(f"  engine rate / validation rate: {ratio:.3f}x (1/{base / engine:.1f}); target >= {target:.2f}x: "
+              f"{'met' if ratio >= target else 'NOT met'}; end to end {both:,.0f}/s")
     print(f"load average (1 min) at the end: {os.getloadavg()[0]:.2f}")
+
 
 if __name__ == "__main__":
     main()

@@ -108,3 +108,13 @@ def test_a_wrong_header_leaves_no_output_behind(tmp_path: Path, header: list[str
     result = cli("batch", str(source), "-o", str(tmp_path / "out.csv"), "--as-of", AS_OF)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_a_record_file_we_did_not_write_is_left_untouched(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "in.csv", rows())
+    record = tmp_path / "out.csv.batch.json"
+    record.write_text('{"mine": true}')
+    with pytest.raises(InputFileError, match="not a batch record"):
+        batch_file(source, tmp_path / "out.csv", options=Options(as_of=AS_OF), jobs=1, classify=fake)
+    assert record.read_text() == '{"mine": true}'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv.batch.json"]

@@ -328,8 +328,11 @@ def _work(rows: list[Row], options: Options, classify: Classifier | None) -> lis
 def _warm_up(options: Options, classify: Classifier | None) -> None:
     """Build the classifier's caches once in the parent, so forked workers share them."""
     if classify is None:
+        from atmpnav.precedents import search
+
         with contextlib.suppress(AtmpnavError):
             classify_record(Row(0, "warm-up", "autologous chondrocytes expanded ex vivo"), options)
+            search("autologous chondrocytes expanded ex vivo", k=1)  # the index, also when the text decides
 
 
 # --------------------------------------------------------------------------- the output files
@@ -398,6 +401,9 @@ def plan_output(output: Path, input_path: Path, meta: dict[str, Any], options: O
     plan = OutputPlan(output, part, meta_path, meta)
     existing = output if output.exists() else part if part.exists() else None
     if existing is None:
+        if meta_path.exists() and _read_meta(meta_path) is None:
+            raise InputFileError(str(meta_path), "exists and is not a batch record written by atmpnav; it is left "
+                                 "as it is: choose another --output")
         return plan
     if existing.is_dir():
         raise InputFileError(str(existing), "is a directory; give --output another file name")
@@ -480,13 +486,21 @@ def _repair_last_line(path: Path) -> bool:
 
 
 def _write_meta(path: Path, meta: dict[str, Any]) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("w", encoding="utf-8") as handle:
-        json.dump(meta, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    """Write the record atomically, through a new temporary file beside it (never an existing one)."""
+    import tempfile
+
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(meta, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _write_failed(path: Path, exc: OSError) -> InputFileError:
