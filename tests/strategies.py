@@ -42,6 +42,9 @@ def facts_dicts(complete: bool = False) -> st.SearchStrategy[dict[str, Any]]:
         "mode_of_action": _enum(f.ModeOfAction, complete),
         "tissue_origin": _enum(f.TissueOrigin, complete),
         "different_site": b,
+        "cell_type": _enum(f.CellType, complete),
+        "intended_action": _enum(f.IntendedAction, complete),
+        "same_surgical_procedure": b,
     })
     device = st.fixed_dictionaries({
         "present": b,
@@ -58,6 +61,10 @@ def facts_dicts(complete: bool = False) -> st.SearchStrategy[dict[str, Any]]:
             "vaccine_against_infectious_disease": b,
             "biological_active_substance": b,
             "special_category": _enum(f.SpecialCategory, complete),
+            "administration_route": _enum(f.AdministrationRoute, complete),
+            "disease_target": _enum(f.DiseaseTarget, complete),
+            "immune_response_to_antigen": b,
+            "also_treats_disease": b,
         },
         optional={"nucleic_acid": nucleic_acid, "cells_or_tissues": cells, "device": device},
     )

@@ -40,6 +40,8 @@ def test_case(path: Path) -> None:
         assert verdict.combined == expect["combined"], detail + reasoning
     for needle in expect.get("notes_contain", []):
         assert any(needle in note for note in verdict.notes), detail + f"no note mentions {needle}"
+    fired_but_absent = [r for r in expect.get("rules_absent", []) if r in verdict.rules_fired]
+    assert not fired_but_absent, detail + f"rules that must not fire: {fired_but_absent}\n" + reasoning
     missing_rules = [r for r in expect.get("rules", []) if r not in verdict.rules_fired]
     assert not missing_rules, detail + f"rules that did not fire: {missing_rules}\n" + reasoning
     for amb in expect.get("ambiguities", []):
@@ -81,3 +83,23 @@ def test_every_evaluated_rule_is_exercised_by_a_case() -> None:
             if rule.test is None or rule.status != "in_force":
                 continue
             assert (code, rule.id, rule.citation) in fired, f"no case exercises {rule.id} ({rule.period()})"
+
+
+def test_no_basis_cites_the_projects_own_documents() -> None:
+    """A step's basis is a legal or guidance text, never our spec (rules.md, its sections or case ids)."""
+    import re
+
+    from atmpnav.assess import AssessmentInput, evaluate
+    from atmpnav.law import JURISDICTIONS
+
+    own = re.compile(r"rules\.md|docs/|§0\.|§1\.1[01]\b|\bTC-\d|\bGMP-\d")
+    for code, ruleset in JURISDICTIONS.items():
+        for rule in ruleset.all_rules():
+            assert not own.search(rule.citation), f"{code} {rule.id}: {rule.citation}"
+    for path in FILES:
+        case = _load(path)
+        code = path.parent.name.upper()
+        envelope = evaluate(AssessmentInput.of_facts(parse_facts(case["facts"])), [code],
+                            case["expect"].get("as_of", "2026-11-25"))
+        for item in envelope.verdicts[code].consequences:
+            assert not own.search(item.basis), f"{case['id']}: {item.basis}"

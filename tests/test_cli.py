@@ -107,14 +107,15 @@ def test_as_of_switches_to_the_soho_regulation(tmp_path: Path) -> None:
 
 def test_ask_questionnaire_saves_facts(tmp_path: Path) -> None:
     out = tmp_path / "answers.yaml"
-    answers = ["finished_product", "yes", "treat_prevent_diagnose", "yes", "recombinant", "no", "back", "no",
-               "yes", "therapeutic", "yes", "intact_cells", "autologous", "no"]
+    # The vaccine exclusion is derived: the questionnaire asks what the product acts against instead.
+    answers = ["finished_product", "yes", "yes", "recombinant", "infectious_agent", "back", "tumour", "yes",
+               "therapeutic", "no"]
     result = runner.invoke(app, ["ask", "--save", str(out)], input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "EU: GTMP" in result.output
     saved = yaml.safe_load(out.read_text())
     assert saved["nucleic_acid"]["origin"] == "recombinant"
-    assert saved["vaccine_against_infectious_disease"] is False
+    assert saved["disease_target"] == "tumour"
 
 
 def test_ask_rejects_a_bad_answer_and_asks_again() -> None:

@@ -11,7 +11,9 @@ from atmpnav.verdict import EU_OUTCOMES, EU_REGIMES, US_OUTCOMES, US_REGIMES
 from tests.strategies import product_facts
 
 DAY = "2026-11-25"
-BLOCKING_AMBIGUITIES = {"A6", "A10", "A12", "A13"}  # the law itself leaves these open (rules.md §6)
+# The law itself leaves these open (spec §6): A7 (an infectious disease, but not a vaccine) and A19 (no
+# presented claim and no use that picks TEP or sCTMP) were added with the derived judgements (issue 8).
+BLOCKING_AMBIGUITIES = {"A6", "A7", "A10", "A12", "A13", "A19"}
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -82,7 +82,8 @@ CATEGORIES: tuple[Category, ...] = (
              "Directive 2010/53/EU", ("kidney transplant",)),
     Category("starting_material", "Starting or raw material", "not ATMP",
              "Materials used to make an ATMP but not its active substance.",
-             "Directive 2001/83/EC, Annex I, Part IV, 3.2.1.1", ("lentiviral vector used ex vivo to make CAR-T",)),
+             "Directive 2001/83/EC, Annex I, Part IV, 3.2.1.3 to 3.2.1.5",
+             ("lentiviral vector used ex vivo to make CAR-T",)),
     Category("not_for_human_administration", "Not administered to humans", "not ATMP",
              "Reagents, enzymes and devices used only outside the body.", "Regulation (EC) No 1394/2007, Art 2(1)(a)",
              ("enzyme used inside a closed tissue-processing device",)),
@@ -91,7 +92,8 @@ CATEGORIES: tuple[Category, ...] = (
              "Regulation (EC) No 1223/2009, Annex II", ()),
     Category("other", "Other regime", "not ATMP",
              "Outside the categories above, e.g. faecal microbiota under national rules until 2027, or a matrix "
-             "with no medical claim of its own.", "rules.md §0.2", ("faecal microbiota transplant",)),
+             "with no medical claim of its own.", "Directive 2001/83/EC, Art 1(2); national law",
+             ("faecal microbiota transplant",)),
 )
 
 

@@ -185,6 +185,68 @@ class TissueOrigin(StrEnum):
     other = "other"
 
 
+class CellType(StrEnum):
+    """What the cells are (added: the essential-function and explanation rules read it)."""
+
+    haematopoietic_stem_cells = "haematopoietic_stem_cells"
+    mononuclear_cells = "mononuclear_cells"
+    lymphocytes = "lymphocytes"  # T cells, NK cells, TILs, regulatory T cells
+    dendritic_cells = "dendritic_cells"
+    mesenchymal_stromal_cells = "mesenchymal_stromal_cells"
+    stromal_vascular_fraction = "stromal_vascular_fraction"
+    chondrocytes = "chondrocytes"
+    keratinocytes = "keratinocytes"
+    limbal_stem_cells = "limbal_stem_cells"
+    islets = "islets"
+    hepatocytes = "hepatocytes"
+    fibroblasts = "fibroblasts"
+    tumour_cells = "tumour_cells"
+    tissue_graft = "tissue_graft"  # a piece of tissue rather than isolated cells
+    stem_cell_derived = "stem_cell_derived"  # differentiated from ES/iPS cells
+    other = "other"
+
+
+class IntendedAction(StrEnum):
+    """What the cells or tissues are meant to do in the patient (added: derives the essential function)."""
+
+    blood_formation = "blood_formation"  # reconstitute haematopoiesis
+    transfusion = "transfusion"  # a blood component's own job in the circulation
+    immune_defence = "immune_defence"  # attack a pathogen or tumour, rebuild immunity
+    immunomodulation = "immunomodulation"  # dampen inflammation, GvHD, autoimmunity
+    insulin_production = "insulin_production"
+    cartilage_repair = "cartilage_repair"
+    bone_repair = "bone_repair"
+    skin_repair = "skin_repair"
+    cornea_repair = "cornea_repair"
+    wound_covering = "wound_covering"  # a biological barrier or dressing
+    soft_tissue_volume = "soft_tissue_volume"  # fat grafting, filling
+    heart_repair = "heart_repair"
+    vascular_regeneration = "vascular_regeneration"  # new vessels in ischaemic tissue
+    neural_repair = "neural_repair"
+    other_tissue_repair = "other_tissue_repair"
+    other = "other"
+
+
+class AdministrationRoute(StrEnum):
+    """How the product reaches the body (added: cosmetics are only applied to external parts, EU-S5)."""
+
+    external_surface = "external_surface"  # skin, hair, nails, lips, external genitals, teeth, oral mucosa
+    injection = "injection"
+    implantation = "implantation"
+    infusion = "infusion"
+    oral = "oral"
+    inhalation = "inhalation"
+    other = "other"
+
+
+class DiseaseTarget(StrEnum):
+    """What the product acts against (added: derives the vaccine exclusion, EU-G5/G9)."""
+
+    infectious_agent = "infectious_agent"  # a virus, bacterium, fungus or parasite
+    tumour = "tumour"
+    host = "host"  # the patient's own tissue, gene or physiology
+
+
 class DonorRelation(StrEnum):
     autologous = "autologous"
     first_or_second_degree_relative = "first_or_second_degree_relative"
@@ -209,6 +271,8 @@ class NucleicAcid(Strict):
     effect_from_sequence: bool | None = None
     transgene_role: TransgeneRole | None = None
     genome_editing: GenomeEditing | None = None
+    # Added (US-7): is genetic material transferred into human cells (the patient's, or cells given to them)?
+    transferred_into_human_cells: bool | None = None
 
 
 class CellsOrTissues(Strict):
@@ -224,6 +288,9 @@ class CellsOrTissues(Strict):
     # Added: where the cells come from, and whether they are used at another anatomical site.
     tissue_origin: TissueOrigin | None = None
     different_site: bool | None = None
+    # Added: what the cells are and what they are to do in the patient (derive the essential function).
+    cell_type: CellType | None = None
+    intended_action: IntendedAction | None = None
     # US facts (21 CFR 1271), read by a US classifier.
     structural_tissue: bool | None = None
     minimally_manipulated_us: bool | None = None
@@ -247,6 +314,10 @@ class HospitalExemption(Strict):
     hospital: bool | None = None
     same_member_state: bool | None = None
     individual_prescription: bool | None = None
+    # Added: the other conditions of Directive 2001/83/EC, Art 3(7).
+    specific_quality_standards: bool | None = None
+    practitioner_responsibility: bool | None = None
+    custom_made: bool | None = None
 
 
 class ProductFacts(Strict):
@@ -257,6 +328,13 @@ class ProductFacts(Strict):
     product_role: ProductRole | None = None
     claimed_purpose: ClaimedPurpose | None = None
     vaccine_against_infectious_disease: bool | None = None
+    # Added: the observable facts behind the vaccine exclusion and the claim (derived judgements).
+    disease_target: DiseaseTarget | None = None
+    immune_response_to_antigen: bool | None = None
+    also_treats_disease: bool | None = None
+    administration_route: AdministrationRoute | None = None
+    # Added: why a stated legal judgement overrides what the rules derive (fact path -> reason).
+    justifications: dict[str, str] | None = None
     # Added: EU-G12 / regime of products with neither nucleic acid nor cells.
     biological_active_substance: bool | None = None
     # Added: organs, intestinal microbiota, gametes and embryos (EU-X13..X15).

@@ -36,7 +36,20 @@ _Q: list[Question] = [
              "regenerate_repair_replace: rebuilds a human tissue; cosmetic; none: no medical claim.",
              "enum", _opts(f.ClaimedPurpose)),
     Question("vaccine_against_infectious_disease", "Is it a vaccine against an infectious disease?",
-             "Cancer 'vaccines' do not count: only vaccines that protect against or treat an infection.", "bool"),
+             "Derived from what the product acts against and how; answer only to override, with a justification. "
+             "Cancer 'vaccines' do not count.", "bool"),
+    Question("disease_target", "What does the product act against?",
+             "infectious_agent: a virus, bacterium, fungus or parasite; tumour: a cancer; host: the patient's own "
+             "tissue, gene or physiology (e.g. a missing enzyme, a damaged joint).", "enum", _opts(f.DiseaseTarget)),
+    Question("immune_response_to_antigen", "Does it work by making the immune system respond to an antigen that "
+             "the product encodes or carries?", "Yes for classic vaccines; no for a vector that makes an antibody "
+             "or an siRNA itself.", "bool"),
+    Question("also_treats_disease", "Besides repairing or replacing tissue, is it also presented to treat a "
+             "disease through the cells' own action?", "e.g. cells for a diabetic foot ulcer presented both to "
+             "regenerate skin and to treat the ulcer; decides whether Art 2(4) has to break a tie.", "bool"),
+    Question("administration_route", "How does the product reach the body?",
+             "external_surface: applied to skin, hair, nails, lips or teeth; injection, implantation, infusion, oral, "
+             "inhalation, other.", "enum", _opts(f.AdministrationRoute)),
     Question("biological_active_substance", "Is the active substance biological (made by or taken from a living "
              "organism, e.g. a recombinant protein)?", "Answer no for chemically synthesised substances.", "bool"),
     Question("nucleic_acid.present", "Does the product contain DNA or RNA that it delivers (a vector, plasmid, "
@@ -54,8 +67,9 @@ _Q: list[Question] = [
              "add or delete a genetic sequence?", "A gene added to cells, an edited gene or a silenced gene: yes.",
              "bool"),
     Question("nucleic_acid.effect_from_sequence", "Does the treatment effect come directly from that sequence or "
-             "the protein it makes?", "No, if the gene is only a safety switch, marker or manufacturing tool and "
-             "the cells themselves do the work.", "bool"),
+             "the protein it makes?", "Derived from what the construct is and does; answer only to override, with a "
+             "justification. No, if the gene is only a safety switch, marker or tool and the cells do the work.",
+             "bool"),
     Question("nucleic_acid.transgene_role", "What is the added gene for?",
              "therapeutic, or only a safety_switch (suicide gene), a marker, or a manufacturing_tool "
              "(e.g. immortalisation).", "enum", _opts(f.TransgeneRole)),
@@ -79,16 +93,24 @@ _Q: list[Question] = [
              "cell_separation, cryopreservation, expansion (culture), activation.", "list", _opts(f.Manipulation)),
     Question("cells_or_tissues.substantially_manipulated", "Does the processing change the cells' biological "
              "characteristics, functions or structure relevant to the intended use?",
-             "Expansion, differentiation, activation and genetic modification do; cutting, centrifugation, "
-             "separation and freezing do not. Needed only where a step is judged case by case.", "bool"),
+             "Derived from the processing steps; answer only where a step is judged case by case, with a "
+             "justification (e.g. evidence that phenotype and function are unchanged).", "bool"),
     Question("cells_or_tissues.same_essential_function", "Will the cells do in the patient the same essential "
-             "job they did in the donor?", "Bone-marrow stem cells rebuilding blood: yes. The same cells "
-             "used to repair heart muscle: no.", "bool"),
+             "job they did in the donor?", "Derived from the source tissue, the cell type and what the cells "
+             "are to do; answer only to override, with a justification.", "bool"),
     Question("cells_or_tissues.mode_of_action", "How do the (non-living) cells or tissues act?",
              "pharmacological_immunological_metabolic, or physical_structural (e.g. a matrix or covering).",
              "enum", _opts(f.ModeOfAction)),
     Question("cells_or_tissues.tissue_origin", "Which tissue do the cells come from?", "", "enum",
              _opts(f.TissueOrigin)),
+    Question("cells_or_tissues.cell_type", "What kind of cells are they?",
+             "e.g. haematopoietic_stem_cells, lymphocytes (T or NK cells), mesenchymal_stromal_cells, "
+             "stromal_vascular_fraction, chondrocytes, keratinocytes, islets, tissue_graft.", "enum",
+             _opts(f.CellType)),
+    Question("cells_or_tissues.intended_action", "What are the cells or tissues meant to do in the patient?",
+             "e.g. blood_formation (rebuild blood), immune_defence (attack a tumour or infection), immunomodulation, "
+             "cartilage_repair, heart_repair, vascular_regeneration, wound_covering.", "enum",
+             _opts(f.IntendedAction)),
     Question("cells_or_tissues.different_site", "Are the cells used at a different place in the body than where "
              "they came from?", "", "bool"),
     Question("cells_or_tissues.minimally_manipulated_us", "(US) Does processing leave the cells' relevant "
@@ -121,6 +143,15 @@ _Q: list[Question] = [
              "", "bool"),
     Question("hospital_exemption.individual_prescription", "Is it made for one patient on an individual "
              "medical prescription?", "", "bool"),
+    Question("hospital_exemption.specific_quality_standards", "Is it prepared according to specific quality "
+             "standards (national rules equivalent to EU GMP for ATMPs)?", "", "bool"),
+    Question("hospital_exemption.practitioner_responsibility", "Is it used under the exclusive professional "
+             "responsibility of a medical practitioner?", "", "bool"),
+    Question("hospital_exemption.custom_made", "Is it a custom-made product for an individual patient?", "",
+             "bool"),
+    Question("nucleic_acid.transferred_into_human_cells", "(US) Is genetic material transferred into human cells "
+             "(the patient's, or cells given to the patient)?", "No for engineered bacteria or phages that act "
+             "only on bacteria.", "bool"),
 ]
 
 QUESTIONS: dict[str, Question] = {q.fact: q for q in _Q}

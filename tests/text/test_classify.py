@@ -22,8 +22,9 @@ CASES = [
      "myocardium", None, "TEP", "atmp_centralised", False),
     ("Mobilised peripheral blood stem cells, CD34-selected and cryopreserved, infused for autologous haematopoietic "
      "stem cell transplantation", None, "not ATMP", "tissues_cells", False),
+    # Not for transfusion: Directive 2002/98/EC covers only its collection and testing; national law the rest.
     ("Platelet-rich plasma prepared by centrifugation of the patient's blood and injected into a tendon", None,
-     "not ATMP", "blood", False),
+     "not ATMP", "other", False),
     ("mRNA-LNP vaccine encoding the SARS-CoV-2 spike protein, injected to prevent COVID-19", None, "not ATMP",
      "vaccine", False),
     ("A chemically synthesised antisense oligonucleotide injected intrathecally for spinal muscular atrophy", None,

@@ -20,6 +20,7 @@ CAR_T = {
     "special_category": "none",
     "claimed_purpose": "treat_prevent_diagnose",
     "vaccine_against_infectious_disease": False,
+    "disease_target": "tumour",
     "biological_active_substance": True,
     "nucleic_acid.present": True,
     "nucleic_acid.origin": "recombinant",

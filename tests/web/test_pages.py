@@ -18,6 +18,7 @@ CAR_T_ANSWERS: dict[str, str | list[str]] = {
     "special_category": "none",
     "claimed_purpose": "treat_prevent_diagnose",
     "vaccine_against_infectious_disease": "false",
+    "disease_target": "tumour",
     "biological_active_substance": "true",
     "nucleic_acid.present": "true",
     "nucleic_acid.origin": "recombinant",

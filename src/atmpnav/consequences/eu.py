@@ -14,32 +14,30 @@ def _eu_atmp(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
     items = [
         _c("pathway", "Marketing authorisation only through the EU centralised procedure: the Committee for Advanced "
            "Therapies (CAT) prepares the draft opinion, the CHMP adopts the opinion, the Commission decides.",
-           "Regulation (EC) No 726/2004, Annex, point 1a; rules.md EU-H5"),
+           "Regulation (EC) No 726/2004, Art 3(1) and Annex, point 1a"),
         _c("gmp", "Manufacture (authorised and investigational products) under the ATMP GMP guidelines, EudraLex "
            "Vol 4 Part IV (mandatory since 22 May 2018), with its risk-based approach; QP certification of every "
            "batch. Outside the EU, PIC/S inspectorates apply PIC/S GMP Annex 2A with Parts I/II.",
-           "Regulation (EC) No 1394/2007, Art 5; EudraLex Vol 4 Part IV §1.1, ch.2, ch.11; PIC/S PE 009-15 Annex 2A "
-           "(GMP-01, GMP-02, GMP-15, GMP-23)"),
+           "Regulation (EC) No 1394/2007, Art 5; EudraLex Vol 4 Part IV §1.1, ch.2, ch.11; PIC/S PE 009-15 Annex 2A"),
         _c("traceability", "Trace each product and its starting and raw materials, including everything in contact "
            "with the cells, from donor to patient; keep the data at least 30 years after the product's expiry.",
-           "Regulation (EC) No 1394/2007, Art 15; EudraLex Vol 4 Part IV ch.6 (GMP-14)"),
+           "Regulation (EC) No 1394/2007, Art 15; EudraLex Vol 4 Part IV ch.6"),
     ]
     cells = facts.cells_or_tissues
     if cells is not None and cells.present and cells.source in {CellSource.autologous, CellSource.allogeneic,
                                                                  CellSource.mixed}:
         items.append(_c("parallel_law", "Donation, procurement and testing of the human cells or tissues follow the "
                         "tissues and cells rules (the SoHO Regulation from 7 August 2027).",
-                        "Regulation (EC) No 1394/2007, Art 3; Directive 2004/23/EC; Regulation (EU) 2024/1938 "
-                        "(GMP-09)"))
+                        "Regulation (EC) No 1394/2007, Art 3; Directive 2004/23/EC; Regulation (EU) 2024/1938"))
     if verdict.origin == "autologous":
         items.append(_c("gmp", "Autologous product: unique donation identifiers and chain of identity from "
                         "collection to administration; prevent mix-ups and cross-contamination.",
-                        "EudraLex Vol 4 Part IV §9.4 (GMP-08)"))
+                        "EudraLex Vol 4 Part IV §9.4"))
     if verdict.outcome == "GTMP":
         items.append(_c("parallel_law", "Genetically modified organisms: environmental risk assessment and "
                         "containment (contained use Directive 2009/41/EC; clinical release Directive 2001/18/EC "
                         "or national contained-use rules), waste inactivation.",
-                        "EudraLex Vol 4 Part IV ch.15 (GMP-19); rules.md EU-X7"))
+                        "Directives 2001/18/EC and 2009/41/EC; EudraLex Vol 4 Part IV, ch.15"))
     if verdict.combined:
         items.append(_c("parallel_law", "Combined ATMP: the device part must meet the medical device requirements; "
                         "its evaluation is part of the ATMP assessment.",
@@ -49,11 +47,11 @@ def _eu_atmp(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
                         "national competent authority authorises the manufacture, with national quality, "
                         "traceability and pharmacovigilance requirements equivalent to EU level; the product stays "
                         "an ATMP and national practice varies (A16).",
-                        "Regulation (EC) No 1394/2007, Art 28(2) (Directive 2001/83/EC, Art 3(7)); rules.md EU-H1"))
+                        "Regulation (EC) No 1394/2007, Art 28(2) (Directive 2001/83/EC, Art 3(7))"))
     else:
         items.append(_c("exemption", "A hospital exemption is possible only for a custom-made product prepared on a "
                         "non-routine basis in a hospital of the same Member State for an individual prescription.",
-                        "Regulation (EC) No 1394/2007, Art 28(2); rules.md EU-H1"))
+                        "Regulation (EC) No 1394/2007, Art 28(2) (Directive 2001/83/EC, Art 3(7))"))
     return items
 
 
@@ -63,7 +61,7 @@ def eu_consequences(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
                         "Regulation (EC) No 1394/2007, Art 17; EMA/CAT/99623/2009 Rev.2 (EU-H2)")
     if verdict.outcome == "undetermined":
         return [_c("next_step", "Answer the open questions listed with the verdict; the classification depends on "
-                   "them.", "rules.md §1.11"), classification]
+                   "them.", "Regulation (EC) No 1394/2007, Art 17 (classification on the facts given)"), classification]
     items = _eu_atmp(verdict, facts) if verdict.outcome in ATMP_OUTCOMES else _eu_not_atmp(verdict)
     if verdict.ambiguities or verdict.outcome not in ATMP_OUTCOMES:
         items.append(classification)
@@ -86,13 +84,14 @@ _NOT_ATMP_ROUTES = {
     "organ_transplant": ("Organs for transplantation: quality and safety standards for organs.",
                          "Directive 2010/53/EU"),
     "starting_material": ("A starting material: its quality is controlled within the finished ATMP's "
-                          "authorisation and GMP (supplier qualification).", "EudraLex Vol 4 Part IV ch.7 (GMP-10)"),
+                          "authorisation and GMP (supplier qualification).", "EudraLex Vol 4 Part IV ch.7"),
     "not_for_human_administration": ("Not a medicinal product itself; as a reagent or processing aid its quality "
                                      "is controlled by the manufacturer that uses it.",
-                                     "EudraLex Vol 4 Part IV §2.3.1, ch.7 (GMP-10)"),
+                                     "EudraLex Vol 4 Part IV §2.3.1, ch.7"),
     "cosmetic": ("Cosmetics rules; products with human cells can never be cosmetics.",
                  "Regulation (EC) No 1223/2009, Annex II"),
-    "other": ("Another or national regime applies; check national rules.", "rules.md §0.2"),
+    "other": ("Another or a national regime applies; check national rules.",
+              "Directive 2001/83/EC, Art 1(2) (not a medicinal product); national law"),
 }
 
 

@@ -43,6 +43,22 @@ class Answer:
 Test = Callable[["Inquiry"], Answer]
 
 
+@dataclass(slots=True)
+class Derivation:
+    """A legal judgement reached from observable facts (e.g. 'same essential function' from the source
+    tissue and what the cells are to do), with the precedent or guidance that supports it."""
+
+    value: bool | None
+    because: str
+    facts: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()  # observable facts to ask when value is None
+    support: str = ""  # precedent or guidance behind the derivation
+
+
+def _label(value: Any) -> str:
+    return {True: "yes", False: "no"}.get(value, str(value))
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -129,6 +145,13 @@ class Inquiry:
             self.need(*answer.missing)
         return answer.value
 
+    def missing_of(self, rule_id: str) -> list[str]:
+        """The facts the latest unknown answer of ``rule_id`` asked for (to block on them later)."""
+        for record in reversed(self.steps):
+            if record.rule.id == rule_id:
+                return list(record.answer.missing) if record.answer.value is None else []
+        return []
+
     def record(self, rule: Rule | str, answer: Answer) -> None:
         if isinstance(rule, str):
             rule = self.rule(rule)
@@ -139,6 +162,36 @@ class Inquiry:
     def note(self, rule_id: str, value: bool | str, because: str, facts: Iterable[str] = ()) -> None:
         """Record a step whose answer the procedure itself establishes (priority rules, outcomes)."""
         self.record(rule_id, Answer(value, because, tuple(facts)))
+
+    def judge(self, path: str, derived: Derivation) -> Answer:
+        """Settle a legal judgement: derived from observable facts; a stated value overrides the
+        derivation only with a justification (``justifications[path]``), and either way the step says so."""
+        stated = self.fact(path)
+        why = (self.facts.justifications or {}).get(path)
+        support = f" ({derived.support})" if derived.support else ""
+        facts = (*derived.facts, path) if stated is not None else derived.facts
+        if derived.value is None:
+            if stated is None:
+                return Answer(None, derived.because, derived.facts, missing=derived.missing or (path,))
+            if why:
+                return Answer(stated, f"Stated by the user: {why} (not derivable: {derived.because})", facts)
+            return Answer(stated, f"As stated by the user (not derived: {derived.because})", facts)
+        if stated is None or stated == derived.value:
+            return Answer(derived.value, f"Derived: {derived.because}{support}", facts)
+        if why:
+            self._note_once(f"{path} overridden by the user ({_label(stated)}; the rules derive "
+                              f"{_label(derived.value)}): {why}")
+            return Answer(stated, f"Overridden by the user: {why}. The rules would derive {_label(derived.value)}: "
+                          f"{derived.because}{support}", facts)
+        self._note_once(f"{path}: you stated {_label(stated)}, but the rules derive {_label(derived.value)} "
+                          f"({derived.because}); the derived value is used. To override it, give a justification "
+                          f"under justifications.{path}.")
+        return Answer(derived.value, f"Derived: {derived.because}{support} (the stated {_label(stated)} is not "
+                      "used without a justification)", facts)
+
+    def _note_once(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
 
     def flag(self, ambiguity: str) -> None:
         if ambiguity not in self.ambiguities:

@@ -1,6 +1,6 @@
 """US rule set: 21 CFR Part 1271 (HCT/Ps), PHS Act §351/§361, FDA's gene therapy definition.
 
-Rule ids follow rules.md §2 (US-1 … US-10). Outcomes are those of the contract:
+Rule ids US-1 … US-10 (as in the project's rules specification). Outcomes are those of the contract:
 `351 gene therapy`, `351 biologic`, `361 HCT/P`, `excepted (1271.15)`, `not an HCT/P`, `drug`,
 `vaccine`, `undetermined`.
 """
@@ -239,7 +239,8 @@ US.add(Rule("US-8", "RMAT designation", "Is it a regenerative medicine therapy f
             "FD&C Act §506(g) (21st Century Cures Act §3033); FDA guidance 'Expedited Programs for Regenerative "
             "Medicine Therapies for Serious Conditions' (Feb 2019)", "V", None, valid_from=CURES_ACT))
 US.add(Rule("US-10", "Decision procedure (US)", "In which order are the US questions asked?",
-            "rules.md §2 US-10 (derived from 21 CFR 1271.10, 1271.15, 1271.20)", "K", None, valid_from=PART_1271))
+            "21 CFR 1271.10, 1271.15 and 1271.20 (the order of the questions follows them)", "K", None,
+            valid_from=PART_1271))
 
 
 def _rmat(c: Inquiry) -> None:

@@ -73,7 +73,8 @@ def _assumptions(verdict: Verdict, extraction: Extraction) -> dict[str, object]:
         assumed["for_human_administration"] = True
         assumed["product_role"] = "finished_product"
     infection_named = "vaccine_against_infectious_disease" in extraction.evidence
-    if "vaccine_against_infectious_disease" in missing and not infection_named:
+    vaccine_open = {"vaccine_against_infectious_disease", "disease_target"} & missing
+    if vaccine_open and not infection_named:
         assumed["vaccine_against_infectious_disease"] = False
     return {k: v for k, v in assumed.items() if k in missing or get_fact(extraction.facts, k) is None}
 

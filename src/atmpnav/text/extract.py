@@ -443,6 +443,10 @@ class _Builder:
         not_admin = self.pos("not_admin") + ([] if admin else self.neg("admin"))
         claims = [h for h in _positive(self.purpose, "claim") if h.effect("claim") != "none"]
         disease = _positive(self.purpose, "disease")
+        routes = self.pos("route")
+        if routes and len({h.effect("route") for h in routes}) == 1:
+            self.data["administration_route"] = routes[0].effect("route")
+            self.ev.add("administration_route", routes[:2])
         if starting:
             self.data["product_role"] = ProductRole.starting_material.value
             self.ev.add("product_role", starting)
