@@ -31,6 +31,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/engine_speed.py
+	$(BIN)/python bench/calibration.py
 	$(BIN)/python bench/batch_speed.py
 	$(BIN)/python bench/load_api.py
 	$(BIN)/python bench/accuracy.py

@@ -40,6 +40,11 @@ def generate(n: int, unknown: float, seed: int = 7) -> list[dict[str, Any]]:
             "claimed_purpose": _pick(rng, f.ClaimedPurpose, unknown),
             "vaccine_against_infectious_disease": _bool(rng, unknown),
             "biological_active_substance": _bool(rng, unknown),
+            # The observable facts behind the derived judgements (legal engine v2).
+            "disease_target": _pick(rng, f.DiseaseTarget, unknown),
+            "immune_response_to_antigen": _bool(rng, unknown),
+            "also_treats_disease": _bool(rng, unknown),
+            "administration_route": _pick(rng, f.AdministrationRoute, unknown),
         }
         if rng.random() < 0.5:
             facts["nucleic_acid"] = {
@@ -54,6 +59,9 @@ def generate(n: int, unknown: float, seed: int = 7) -> list[dict[str, Any]]:
                 "blood_component": _bool(rng, unknown), "mode_of_action": _pick(rng, f.ModeOfAction, unknown),
                 "manipulations": rng.sample([m.value for m in f.Manipulation], rng.randint(0, 3)),
                 "same_essential_function": _bool(rng, unknown),
+                "tissue_origin": _pick(rng, f.TissueOrigin, unknown), "cell_type": _pick(rng, f.CellType, unknown),
+                "intended_action": _pick(rng, f.IntendedAction, unknown),
+                "same_surgical_procedure": _bool(rng, unknown),
             }
         if rng.random() < 0.2:
             facts["device"] = {"present": True, "integral": _bool(rng, unknown),

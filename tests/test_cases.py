@@ -36,6 +36,9 @@ def test_case(path: Path) -> None:
     if expect["outcome"] != "undetermined" and "regime" in expect:
         regimes = [expect["regime"], *expect.get("regime_alternatives", [])]
         assert verdict.regime in regimes, detail + reasoning
+    for field in ("combination_product", "lead_center"):
+        if field in expect:
+            assert getattr(verdict, field) == expect[field], detail + f"{field}: {getattr(verdict, field)}"
     if "combined" in expect:
         assert verdict.combined == expect["combined"], detail + reasoning
     for needle in expect.get("notes_contain", []):
@@ -45,7 +48,7 @@ def test_case(path: Path) -> None:
     missing_rules = [r for r in expect.get("rules", []) if r not in verdict.rules_fired]
     assert not missing_rules, detail + f"rules that did not fire: {missing_rules}\n" + reasoning
     for amb in expect.get("ambiguities", []):
-        assert amb in verdict.ambiguities, detail + f"ambiguity {amb} not flagged"
+        assert amb in verdict.ambiguity_ids, detail + f"ambiguity {amb} not flagged"
     if "origin" in expect:
         assert verdict.origin == expect["origin"], detail
     for note in expect.get("pathway_notes", []):

@@ -25,12 +25,15 @@ def test_always_a_well_formed_verdict(facts: ProductFacts) -> None:
     assert verdict.likely_outcome in EU_OUTCOMES
     if verdict.determined:
         assert verdict.likely_outcome == verdict.outcome
-        assert verdict.confidence == 1.0
+        # 1.0 when the rules decide; no figure at all when they decide on an open point of law.
+        assert verdict.confidence == (None if verdict.ambiguities else 1.0)
         assert verdict.regime in EU_REGIMES
         assert (verdict.regime == "atmp_centralised") == (verdict.outcome in {"GTMP", "sCTMP", "TEP"})
         assert not verdict.combined or verdict.outcome in {"GTMP", "sCTMP", "TEP"}
     else:
-        assert verdict.confidence < 1.0
+        # A probability below 1 with a likely outcome, else none; never a likely outcome in a near-tie.
+        assert verdict.confidence is None or (0 < verdict.confidence < 1.0 and verdict.likely_outcome != "undetermined")
+        assert not (verdict.open_between and verdict.likely_outcome != "undetermined")
     for step in verdict.steps:
         assert step.basis and step.question and step.rule.startswith("EU-")
     assert set(verdict.rules_fired) <= {s.rule for s in verdict.steps}

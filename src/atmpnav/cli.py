@@ -100,13 +100,25 @@ def categories(as_json: AsJson = False) -> None:
 
 @app.command()
 def rules(
-    rule_id: Annotated[str | None, typer.Argument(help="A rule id, e.g. EU-G2; omit to list all rules.")] = None,
+    rule_id: Annotated[
+        str | None, typer.Argument(help="A rule id, e.g. EU-G2, or an open point of law, e.g. A2; omit to list all.")
+    ] = None,
     jurisdiction: Annotated[str, typer.Option("--jurisdiction", "-j", help="Rule set to show.")] = "EU",
     as_json: AsJson = False,
 ) -> None:
     """List the rules with their citations and dates, or show one rule."""
-    from atmpnav.rulebook import describe_rule, list_rules
+    from atmpnav.rulebook import describe_ambiguity, describe_rule, is_ambiguity_id, list_rules
 
+    if rule_id and is_ambiguity_id(rule_id):
+        found = describe_ambiguity(rule_id)
+        if as_json:
+            _echo_json(found)
+            return
+        typer.echo(f"{found['id']}: {found['title']} (an open point of law)")
+        typer.echo(f"  {found['explanation']}")
+        if found["rules"]:
+            typer.echo(f"  Rules that meet it: {', '.join(found['rules'])}")
+        return
     if rule_id:
         data = describe_rule(jurisdiction, rule_id)
         if as_json:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from datetime import date
 from typing import Any
 
 from atmpnav.errors import InputError, UnknownNameError
 from atmpnav.facts import ProductFacts, with_fact
-from atmpnav.law import JURISDICTIONS
+from atmpnav.law import JURISDICTIONS, priors
+from atmpnav.law.ambiguities import AMBIGUITIES
 from atmpnav.law.base import Blocked, Decision, Inquiry, RuleSet, Unresolved
 from atmpnav.questions import QUESTIONS
 from atmpnav.verdict import Envelope, Missing, Verdict
 
 EXPLORE_BUDGET = 64  # rule-set runs spent estimating likely_outcome for an undetermined verdict
+UNRESOLVED = "(unresolved)"
+NEAR_TIE = 0.15  # best minus second probability below which the verdict says "open between", not "likely"
+MIN_FACTS_FOR_ESTIMATE = 3  # with fewer known facts no likely outcome is shown
 
 
 def ruleset(jurisdiction: str) -> RuleSet:
@@ -88,6 +92,11 @@ def _steps(inquiry: Inquiry) -> list[dict[str, Any]]:
     ]
 
 
+def _ambiguity_note(code: str) -> dict[str, str]:
+    found = AMBIGUITIES[code]
+    return {"id": found.id, "title": found.title, "explanation": found.explanation}
+
+
 def _missing(paths: list[str]) -> list[Missing]:
     out = []
     for path in paths:
@@ -117,7 +126,7 @@ def classify_one(facts: ProductFacts, jurisdiction: str = "EU", as_of: date | st
         "rules_fired": fired,
         "steps": _steps(inquiry),
         "missing": _missing(inquiry.missing),
-        "ambiguities": sorted(inquiry.ambiguities, key=lambda a: int(a[1:])),
+        "ambiguities": [_ambiguity_note(code) for code in sorted(inquiry.ambiguities, key=lambda a: int(a[1:]))],
         "pathway_notes": inquiry.pathway_notes,
         "notes": notes,
         "origin": inquiry.origin,
@@ -126,8 +135,15 @@ def classify_one(facts: ProductFacts, jurisdiction: str = "EU", as_of: date | st
     })
     if decision:
         verdict.outcome = verdict.likely_outcome = decision.outcome
+        if verdict.ambiguities:
+            # Decided on a contested point of law: no probability can be measured for that, so none is stated.
+            verdict.confidence = None
+            verdict.notes.append("The rules decided, but on an open point of law (" + ", ".join(verdict.ambiguity_ids)
+                                 + "): no confidence figure is given; see the explanation of each.")
         verdict.regime = decision.regime
         verdict.combined = decision.combined
+        verdict.combination_product = decision.combination_product
+        verdict.lead_center = decision.lead_center
         verdict.advanced = (decision.advanced if decision.advanced is not None
                             else decision.outcome in rules.advanced_outcomes)
     else:
@@ -135,28 +151,89 @@ def classify_one(facts: ProductFacts, jurisdiction: str = "EU", as_of: date | st
     return verdict
 
 
+def outcome_probabilities(rules: RuleSet, facts: ProductFacts, as_of: date, missing: list[str]) -> dict[str, float]:
+    """P(outcome) from answering the open questions every possible way, each answer weighted by how often its
+    value occurs among known products (law/priors.py); mass the budget could not resolve is ``UNRESOLVED``."""
+    mass: dict[str, float] = {}
+    frontier: deque[tuple[ProductFacts, list[str], float]] = deque([(facts, missing, 1.0)])
+    runs = 0
+    while frontier and runs < EXPLORE_BUDGET:
+        current, open_facts, weight = frontier.popleft()
+        values = _answers(open_facts[0])
+        if not values:
+            mass[UNRESOLVED] = mass.get(UNRESOLVED, 0.0) + weight
+            continue
+        for value, share in zip(values, priors.weights(open_facts[0], values), strict=True):
+            candidate = with_fact(current, open_facts[0], value)
+            runs += 1
+            inquiry, decision, _ = _run(rules, candidate, as_of)
+            if decision:
+                key = decision.outcome
+            elif inquiry.missing and inquiry.missing[0] != open_facts[0]:
+                frontier.append((candidate, inquiry.missing, weight * share))
+                continue
+            else:
+                key = UNRESOLVED
+            mass[key] = mass.get(key, 0.0) + weight * share
+    for _, _, weight in frontier:
+        mass[UNRESOLVED] = mass.get(UNRESOLVED, 0.0) + weight
+    return mass
+
+
+def _answers(fact: str) -> list[Any]:
+    question = QUESTIONS.get(fact)
+    if question is None:
+        return []
+    if question.kind == "bool":
+        return [True, False]
+    if question.kind == "list":
+        return [["expansion"], ["cell_separation"]]  # a substantial step, or only Annex I steps
+    return list(question.options)
+
+
+def _facts_given(facts: ProductFacts) -> int:
+    data = facts.model_dump(exclude_none=True, exclude={"name", "description", "indication", "special_category"})
+    count = 0
+    for value in data.values():
+        count += len([v for v in value.values() if v is not None]) if isinstance(value, dict) else 1
+    return count
+
+
 def _estimate(verdict: Verdict, rules: RuleSet, facts: ProductFacts, day: date, inquiry: Inquiry,
               open_question: Unresolved | None) -> None:
-    """likely_outcome and confidence of an undetermined verdict."""
-    verdict.confidence = 0.0
+    """likely_outcome and confidence of an undetermined verdict: a probability, an open tie, or nothing."""
+    verdict.confidence = None
     if open_question:
         verdict.open_legal_question = open_question.ambiguity
         verdict.notes.insert(0, f"The law leaves this open (ambiguity {open_question.ambiguity}); an EMA/CAT "
                              "classification request (Art 17 of Regulation (EC) No 1394/2007) can settle it.")
         if open_question.likely:
             verdict.likely_outcome = open_question.likely
-            verdict.confidence = 0.6
             verdict.notes.append(f"Likely {open_question.likely}: the product meets the other limbs of that "
-                                 "definition.")
+                                 "definition. No probability is stated: the open point is one of law, not of fact.")
         return
-    reachable = explore(rules, facts, day, inquiry.missing)
-    if reachable:
-        best, count = reachable.most_common(1)[0]
-        total = sum(reachable.values())
-        verdict.likely_outcome = best
-        verdict.confidence = round(count / total * 0.9, 2)
-        shares = ", ".join(f"{o} {n}/{total}" for o, n in reachable.most_common())
-        verdict.notes.append(f"Likely outcome from answering the open questions every possible way: {shares}.")
+    if _facts_given(facts) < MIN_FACTS_FOR_ESTIMATE:
+        verdict.notes.append("Too little is known about the product to estimate an outcome: answer the questions "
+                             "listed.")
+        return
+    mass = outcome_probabilities(rules, facts, day, inquiry.missing)
+    ranked = sorted(((p, o) for o, p in mass.items() if o != UNRESOLVED), reverse=True)
+    if not ranked:
+        return
+    shares = ", ".join(f"{o} {p:.0%}" for p, o in ranked)
+    unresolved = mass.get(UNRESOLVED, 0.0)
+    tail = f", not resolved within the search {unresolved:.0%}" if unresolved >= 0.005 else ""
+    best_p, best = ranked[0]
+    second_p = ranked[1][0] if len(ranked) > 1 else 0.0
+    if best_p - second_p < NEAR_TIE:
+        verdict.open_between = [o for p, o in ranked if best_p - p < NEAR_TIE]
+        verdict.notes.append(f"Open between {' and '.join(verdict.open_between)}: answering the open questions as "
+                             f"often as their answers occur among known products gives {shares}{tail}.")
+        return
+    verdict.likely_outcome = best
+    verdict.confidence = round(priors.calibrated(best_p), 2)
+    verdict.notes.append(f"Likely {best} (probability {verdict.confidence:.0%}): the open questions answered as "
+                         f"often as their answers occur among known products give {shares}{tail}.")
 
 
 def classify(

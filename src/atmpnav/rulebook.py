@@ -49,3 +49,16 @@ def describe_rule(jurisdiction: str, rule_id: str) -> dict[str, Any]:
     if key not in rules.rules:
         raise UnknownNameError("rule", rule_id, sorted(rules.rules, key=_sort_key))
     return {"id": key, "jurisdiction": rules.jurisdiction, "versions": [_version(r) for r in rules.rules[key]]}
+
+
+def is_ambiguity_id(code: str) -> bool:
+    """A1-A20 name open points of law, not rules."""
+    return len(code) >= 2 and code[0] in "aA" and code[1:].isdigit()
+
+
+def describe_ambiguity(code: str) -> dict[str, Any]:
+    from atmpnav.law.ambiguities import ambiguity
+
+    found = ambiguity(code)
+    return {"id": found.id, "kind": "ambiguity", "title": found.title, "explanation": found.explanation,
+            "rules": list(found.rules)}

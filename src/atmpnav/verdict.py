@@ -11,8 +11,8 @@ from atmpnav.facts import ProductFacts
 EU_OUTCOMES = ("GTMP", "sCTMP", "TEP", "not ATMP", "undetermined")
 ATMP_OUTCOMES = ("GTMP", "sCTMP", "TEP")
 US_OUTCOMES = ("351 gene therapy", "351 biologic", "361 HCT/P", "excepted (1271.15)", "not an HCT/P", "drug",
-               "vaccine", "undetermined")
-US_REGIMES = ("biologics_license", "part_1271_only", "excepted", "new_drug_application", "other")
+               "vaccine", "device", "undetermined")
+US_REGIMES = ("biologics_license", "part_1271_only", "excepted", "new_drug_application", "device_premarket", "other")
 EU_REGIMES = (
     "atmp_centralised",
     "tissues_cells",
@@ -51,6 +51,16 @@ class Missing(BaseModel):
     options: list[str] = Field(default_factory=list)
 
 
+class AmbiguityNote(BaseModel):
+    """An open point of law the verdict meets (A1-A20), explained where it is shown."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    explanation: str
+
+
 class Consequence(BaseModel):
     """What follows from the verdict (route to market, GMP, exemptions, next filing); never a classification."""
 
@@ -71,12 +81,18 @@ class Verdict(BaseModel):
     regime: str | None = None
     # Inside the jurisdiction's advanced-therapy regime (EU: an ATMP); None while undetermined.
     advanced: bool | None = None
-    confidence: float = 1.0
+    # US: a combination product (21 CFR Part 3) keeps its lead-center outcome and names the center.
+    combination_product: bool = False
+    lead_center: str | None = None
+    # A calibrated probability of likely_outcome (bench/calibration.py), or None where none can be stated.
+    confidence: float | None = 1.0
+    # Outcomes the estimate cannot separate (a tie or near-tie): no likely outcome is then given.
+    open_between: list[str] = Field(default_factory=list)
     origin: str | None = None  # autologous | allogeneic | xenogeneic (EU-P2)
     rules_fired: list[str] = Field(default_factory=list)
     steps: list[Step] = Field(default_factory=list)
     missing: list[Missing] = Field(default_factory=list)
-    ambiguities: list[str] = Field(default_factory=list)
+    ambiguities: list[AmbiguityNote] = Field(default_factory=list)
     # The ambiguity that leaves the law itself undecided (undetermined with nothing to ask).
     open_legal_question: str | None = None
     pathway_notes: list[str] = Field(default_factory=list)
@@ -88,6 +104,10 @@ class Verdict(BaseModel):
     @property
     def determined(self) -> bool:
         return self.outcome != "undetermined"
+
+    @property
+    def ambiguity_ids(self) -> list[str]:
+        return [a.id for a in self.ambiguities]
 
 
 class Precedent(BaseModel):

@@ -80,7 +80,7 @@ def test_likely_outcome_from_precedents_when_the_law_is_open() -> None:
     envelope = classify_text("Genetically modified pig kidney for xenotransplantation into a patient", as_of=AS_OF)
     verdict = envelope.verdicts["EU"]
     assert verdict.outcome == "undetermined"
-    assert "A10" in verdict.ambiguities
+    assert "A10" in verdict.ambiguity_ids
     assert verdict.likely_outcome != "undetermined"
     assert verdict.confidence < 1
     assert any("similar" in n or "common outcome" in n for n in verdict.notes)

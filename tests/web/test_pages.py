@@ -310,3 +310,11 @@ def test_us_rules_are_listed_with_their_pages(client: Any) -> None:
     assert 'href="/rules/US-1"' in html
     audit(get(client, "/rules/US-5"))
     assert client.get("/api/v1/rules/US-5").json()["jurisdiction"] == "US"
+
+
+def test_ambiguity_page_explains_the_open_point(client: Any) -> None:
+    html = get(client, "/rules/A2")
+    audit(html)
+    assert "Which essential function do the cells have?" in html
+    assert 'href="/rules/EU-F1"' in html
+    get(client, "/rules/A99", status=404)

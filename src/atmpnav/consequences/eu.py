@@ -6,7 +6,7 @@ Every item cites its legal or guidance basis; items never change the classificat
 from __future__ import annotations
 
 from atmpnav.consequences.base import item as _c
-from atmpnav.facts import CellSource, ProductFacts
+from atmpnav.facts import CellSource, NucleicAcidOrigin, ProductFacts
 from atmpnav.verdict import ATMP_OUTCOMES, Consequence, Verdict
 
 
@@ -33,11 +33,21 @@ def _eu_atmp(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
         items.append(_c("gmp", "Autologous product: unique donation identifiers and chain of identity from "
                         "collection to administration; prevent mix-ups and cross-contamination.",
                         "EudraLex Vol 4 Part IV §9.4"))
-    if verdict.outcome == "GTMP":
+    nucleic_acid = facts.nucleic_acid
+    genetically_modified = (nucleic_acid is not None and nucleic_acid.present
+                            and nucleic_acid.origin == NucleicAcidOrigin.recombinant)
+    if verdict.outcome == "GTMP" or genetically_modified:
+        # GM cells in an sCTMP or TEP (e.g. a safety switch) are GMOs too: the duties follow the GMO, not the class.
         items.append(_c("parallel_law", "Genetically modified organisms: environmental risk assessment and "
                         "containment (contained use Directive 2009/41/EC; clinical release Directive 2001/18/EC "
                         "or national contained-use rules), waste inactivation.",
                         "Directives 2001/18/EC and 2009/41/EC; EudraLex Vol 4 Part IV, ch.15"))
+    if verdict.outcome == "GTMP" and facts.device is not None and facts.device.present:
+        items.append(_c("parallel_law", "A gene therapy with a device is not a combined ATMP: if they form a single "
+                        "integral product, the device part must meet the general safety and performance requirements "
+                        "and the marketing authorisation dossier must include a notified body's opinion on it.",
+                        "Regulation (EU) 2017/745, Art 1(8) and (9), and Art 117 (amending Directive 2001/83/EC, "
+                        "Annex I)"))
     if verdict.combined:
         items.append(_c("parallel_law", "Combined ATMP: the device part must meet the medical device requirements; "
                         "its evaluation is part of the ATMP assessment.",
@@ -50,7 +60,9 @@ def _eu_atmp(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
                         "Regulation (EC) No 1394/2007, Art 28(2) (Directive 2001/83/EC, Art 3(7))"))
     else:
         items.append(_c("exemption", "A hospital exemption is possible only for a custom-made product prepared on a "
-                        "non-routine basis in a hospital of the same Member State for an individual prescription.",
+                        "non-routine basis according to specific quality standards and used in a hospital in the same "
+                        "Member State, under a medical practitioner's exclusive professional responsibility, for an "
+                        "individual patient's medical prescription.",
                         "Regulation (EC) No 1394/2007, Art 28(2) (Directive 2001/83/EC, Art 3(7))"))
     return items
 

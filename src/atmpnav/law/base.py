@@ -93,7 +93,7 @@ class Blocked(Exception):
 
 
 class Unresolved(Exception):
-    """The law itself leaves the question open (an ambiguity of rules.md §6)."""
+    """The law itself leaves the question open (an ambiguity A1-A20, law/ambiguities.py)."""
 
     def __init__(self, ambiguity: str, likely: str | None = None) -> None:
         super().__init__(ambiguity)
@@ -107,6 +107,8 @@ class Decision:
     regime: str | None = None
     combined: bool = False
     advanced: bool | None = None  # None: the rule set's ``advanced_outcomes`` decide
+    combination_product: bool = False  # US: 21 CFR Part 3
+    lead_center: str | None = None  # US: CBER | CDER | CDRH
 
 
 @dataclass(slots=True)

@@ -112,7 +112,7 @@ def _likely(verdict: Verdict, extraction: Extraction, day: date, matches: list) 
                                  f"decide {trial.outcome}.")
             return
         verdict.notes.append(f"For the estimate below it is assumed that {said} (the text does not say so).")
-        verdict.likely_outcome, verdict.confidence = trial.likely_outcome, round(trial.confidence * 0.9, 2)
+        verdict.likely_outcome, verdict.confidence = trial.likely_outcome, trial.confidence
         missing = [m.fact for m in trial.missing]
         extraction = Extraction(facts=facts, evidence=extraction.evidence, notes=extraction.notes)
         if trial.likely_outcome != "undetermined":
@@ -120,7 +120,7 @@ def _likely(verdict: Verdict, extraction: Extraction, day: date, matches: list) 
     votes = vote(matches)
     ids = ", ".join(p.id for p, _ in matches)
     if verdict.likely_outcome != "undetermined":
-        if verdict.confidence > TIE * 0.9 or not votes:
+        if (verdict.confidence or 0.0) > TIE * 0.9 or not votes:
             return
         # The engine's estimate is a tie: let the similar cases choose among the reachable outcomes.
         rules = ruleset(verdict.jurisdiction)

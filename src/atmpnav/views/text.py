@@ -36,7 +36,12 @@ def _wrap(text: str, indent: str, first: str | None = None) -> str:
 def headline(verdict: Verdict) -> str:
     if verdict.outcome == "undetermined":
         likely = verdict.likely_outcome
-        tail = f" (likely {likely}, confidence {verdict.confidence:.2f})" if likely != "undetermined" else ""
+        tail = ""
+        if verdict.open_between:
+            tail = f" (open between {' and '.join(verdict.open_between)})"
+        elif likely != "undetermined":
+            probability = f", probability {verdict.confidence:.0%}" if verdict.confidence is not None else ""
+            tail = f" (likely {likely}{probability})"
         return f"{verdict.jurisdiction}: UNDETERMINED{tail}"
     text = verdict.outcome + (" (combined ATMP)" if verdict.combined else "")
     if verdict.outcome in {"not ATMP", "not an HCT/P"} and verdict.regime:
@@ -68,7 +73,8 @@ def render_verdict(verdict: Verdict) -> str:
             if m.options:
                 lines.append(_wrap("options: " + ", ".join(m.options), "      "))
     if verdict.ambiguities:
-        lines += ["", "Known ambiguities that apply (rules.md §6): " + ", ".join(verdict.ambiguities)]
+        lines += ["", "Open points of law that apply (`atmpnav rules ID` explains each):"]
+        lines += [f"  {a.id} {a.title}: {a.explanation}" for a in verdict.ambiguities]
     if verdict.consequences:
         lines += ["", "What follows (does not change the classification):"]
         for item in verdict.consequences:

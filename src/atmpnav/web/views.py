@@ -18,7 +18,7 @@ from atmpnav.engine import parse_date
 from atmpnav.errors import InputError
 from atmpnav.facts import ProductFacts, decode_document, parse_facts
 from atmpnav.questions import QUESTIONS
-from atmpnav.rulebook import describe_rule, list_rules
+from atmpnav.rulebook import describe_ambiguity, describe_rule, is_ambiguity_id, list_rules
 from atmpnav.verdict import Envelope
 from atmpnav.web.highlight import highlight
 from atmpnav.web.services import classify_input
@@ -325,6 +325,8 @@ def categories(request: Request) -> HTMLResponse:
 
 @router.get("/rules/{rule_id}")
 def rule(request: Request, rule_id: Annotated[str, Path(max_length=32)]) -> HTMLResponse:
+    if is_ambiguity_id(rule_id):
+        return page(request, "ambiguity.html", {"section": "categories", "ambiguity": describe_ambiguity(rule_id)})
     found = describe_rule(rule_jurisdiction(rule_id), rule_id)
     return page(request, "rule.html", {"section": "categories", "rule": found})
 

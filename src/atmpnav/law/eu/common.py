@@ -21,7 +21,7 @@ DIR = "Directive 2001/83/EC, Annex I, Part IV (as replaced by Directive 2009/120
 DIR_2003 = "Directive 2001/83/EC, Annex I, Part IV (as amended by Directive 2003/63/EC)"
 MDR = "Regulation (EU) 2017/745"
 MDD = "Council Directives 93/42/EEC (medical devices) and 90/385/EEC (active implantable devices)"
-SOHO = "Regulation (EU) 2024/1938 (SoHO)"
+SOHO = "Regulation (EU) 2024/1938 (SoHO, applying from 7 August 2027 under its Art 87(1))"
 
 EU = RuleSet(jurisdiction="EU", name="European Union", version="eu-2026.11",
              advanced_outcomes=frozenset({"GTMP", "sCTMP", "TEP"}))

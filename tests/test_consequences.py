@@ -1,0 +1,42 @@
+"""What follows from a verdict: items appear where their conditions hold, each with a legal basis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from atmpnav.assess import AssessmentInput, evaluate
+from atmpnav.facts import parse_facts
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _consequences(case: str, code: str = "EU") -> list[tuple[str, str]]:
+    data = yaml.safe_load((CASES / code.lower() / f"{case}.yaml").read_text(encoding="utf-8"))
+    envelope = evaluate(AssessmentInput.of_facts(parse_facts(data["facts"])), [code],
+                        data["expect"].get("as_of", "2026-11-25"))
+    return [(item.text, item.basis) for item in envelope.verdicts[code].consequences]
+
+
+def test_gmo_duties_follow_genetically_modified_cells_also_in_a_cell_therapy() -> None:
+    zalmoxis = _consequences("tc-003")  # GM T cells with a suicide gene: an sCTMP
+    assert any("Genetically modified organisms" in text for text, _ in zalmoxis)
+    chondrocytes = _consequences("tc-029")
+    assert not any("Genetically modified organisms" in text for text, _ in chondrocytes)
+
+
+def test_gene_therapy_with_a_device_names_the_device_requirements() -> None:
+    stent = _consequences("x-004-vector-coated-stent")
+    assert any("Art 117" in basis and "not a combined ATMP" in text for text, basis in stent)
+
+
+def test_us_device_and_combination_product_routes() -> None:
+    assert any("CDRH" in text for text, _ in _consequences("r8-us-01-porcine-matrix-device", "US"))
+    maci = _consequences("r8-us-09-chondrocytes-on-membrane", "US")
+    assert any("combination product" in text and "3.7" in basis for text, basis in maci)
+
+
+def test_rmat_only_for_cell_tissue_and_gene_therapies() -> None:
+    assert any("RMAT" in text for text, _ in _consequences("utc-01", "US"))
+    assert not any("RMAT" in text for text, _ in _consequences("r8-us-07-engineered-probiotic", "US"))
