@@ -38,11 +38,14 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest
 
+# Every figure beside a baseline measured in the same run, with the machine's load.
 bench: $(STAMP)
+	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/engine_speed.py
-	$(BIN)/python bench/accuracy.py
 	$(BIN)/python bench/calibration.py
+	$(BIN)/python bench/batch_speed.py
 	$(BIN)/python bench/load_api.py
+	$(BIN)/python bench/accuracy.py
 
 docs: $(STAMP)
 	$(BIN)/python -m atmpnav.docgen

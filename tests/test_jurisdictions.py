@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from atmpnav.cli import app
 from atmpnav.engine import classify_one
-from atmpnav.errors import DataFormatError, UnknownNameError
+from atmpnav.errors import AtmpnavError, UnknownNameError
 from atmpnav.facts import parse_facts
 from atmpnav.law import JURISDICTIONS, expand_jurisdictions
 from atmpnav.law.base import Answer, Decision, Inquiry, RuleSet
@@ -129,22 +129,22 @@ def test_jurisdictions_command_lists_every_rule_set() -> None:
 
 
 def test_batch_in_several_jurisdictions(tmp_path: Path) -> None:
-    from atmpnav.text.batch import batch_file
+    from atmpnav.text.batch import batch_file, resolve_options
 
     source = tmp_path / "in.csv"
     source.write_text("id,text\n1,Autologous T cells transduced ex vivo with a lentiviral vector encoding an "
                       "anti-CD19 chimeric antigen receptor\n", encoding="utf-8")
     out = tmp_path / "out.csv"
-    batch_file(source, out, as_of="2026-11-25", jurisdictions=("EU", "JP"))
+    batch_file(source, out, options=resolve_options(("EU", "JP"), "2026-11-25"))
     with out.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0])[:3] == ["id", "EU.outcome", "EU.likely_outcome"] and "JP.advanced" in rows[0]
-    assert rows[0]["JP.outcome"] in JURISDICTIONS["JP"].outcomes
-    with pytest.raises(DataFormatError, match="other jurisdictions"):
-        batch_file(source, out, as_of="2026-11-25", jurisdictions=("EU",))
+    assert list(rows[0])[:4] == ["id", "error", "eu_outcome", "eu_likely_outcome"] and "jp_advanced" in rows[0]
+    assert rows[0]["jp_outcome"] in JURISDICTIONS["JP"].outcomes
+    with pytest.raises(AtmpnavError):  # resuming with other jurisdictions is refused
+        batch_file(source, out, options=resolve_options(("EU",), "2026-11-25"))
     cli = runner.invoke(app, ["batch", str(source), "-o", str(tmp_path / "cli.csv"), "-j", "uk", "-j", "CH"])
     assert cli.exit_code == 0, cli.output
-    assert (tmp_path / "cli.csv").read_text().startswith("id,UK.outcome,")
+    assert (tmp_path / "cli.csv").read_text().startswith("id,error,uk_outcome,")
 
 
 # --- Adding a jurisdiction: only its module (here: this rule set), cases, docs and facts -----------

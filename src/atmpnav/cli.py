@@ -265,6 +265,10 @@ def schema(
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Server processes (default: ATMPNAV_WEB_WORKERS, else one per core)."),
+    ] = None,
 ) -> None:
     """Start the web application and REST API on the embedded database (or ATMPNAV_DATABASE_URL)."""
     from atmpnav.web.app import serve as run_server
@@ -272,7 +276,7 @@ def serve(
 
     ensure_free(host, port)  # a busy port is refused before start-up, with what to do
 
-    run_server(host=host, port=port)
+    run_server(host=host, port=port, workers=workers)
 
 
 def _mount_subcommands() -> None:

@@ -16,6 +16,7 @@ CLI) stays cheap.
 
 from __future__ import annotations
 
+import ast
 import os
 import threading
 from collections.abc import Iterator
@@ -129,7 +130,8 @@ def get_engine(url: str | None = None) -> Engine:
         engine = _engines.get(url)
         if engine is None:
             engine = make_engine(url)
-            migrate(engine)
+            if not is_at_head(engine):
+                migrate(engine)
             _engines[url] = engine
         return engine
 
@@ -217,6 +219,48 @@ def current_revision(engine: Engine) -> str | None:
             return MigrationContext.configure(connection).get_current_revision()
     except OperationalError as exc:
         raise StorageError(f"cannot open the database {mask_url(str(engine.url))}: {exc.orig or exc}") from None
+
+
+def packaged_head() -> str | None:
+    """The head of the packaged migration chain, read from the scripts' ``revision`` and
+    ``down_revision`` assignments without importing Alembic (it costs more than the rest of a
+    command's start-up). None when the chain is not one plain line (a merge, a branch, a value
+    that is not a literal): callers then ask Alembic."""
+    revisions: dict[str, str | None] = {}
+    for script in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        values: dict[str, object] = {}
+        for node in ast.parse(script.read_text(encoding="utf-8")).body:
+            target = node.target if isinstance(node, ast.AnnAssign) else (
+                node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None)
+            if isinstance(target, ast.Name) and target.id in ("revision", "down_revision") and node.value:
+                try:
+                    values[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    return None
+        revision, down = values.get("revision"), values.get("down_revision")
+        if not isinstance(revision, str) or not (down is None or isinstance(down, str)):
+            return None
+        revisions[revision] = down
+    heads = set(revisions) - {down for down in revisions.values() if down}
+    return heads.pop() if len(heads) == 1 else None
+
+
+def is_at_head(engine: Engine) -> bool:
+    """Whether the database's stored revision (one row of ``alembic_version``) is the packaged
+    head: one cheap query, so that a process opening an up-to-date database skips Alembic.
+    Any doubt (no table yet, several rows, a chain Alembic must read) answers False."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    head = packaged_head()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as connection:
+            stored = [row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))]
+    except SQLAlchemyError:
+        return False
+    return stored == [head]
 
 
 def migrate(engine: Engine, revision: str = "head") -> str:

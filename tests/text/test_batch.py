@@ -1,79 +1,167 @@
-"""Batch: streamed CSV in and out, resumable, clear errors naming the row."""
+"""Batch: columns per jurisdiction, error rows, JSON lines, worker processes in input order,
+resume, bounded memory."""
 
 from __future__ import annotations
 
-import csv
+import json
+import subprocess
+import sys
 import tracemalloc
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from atmpnav.errors import DataFormatError
-from atmpnav.text.batch import OUTPUT_COLUMNS, Row, batch_file, classify_row, read_rows, run_batch
-from atmpnav.text.extract import MAX_TEXT
+from atmpnav.errors import DataFormatError, InputError
+from atmpnav.law import JURISDICTIONS
+from atmpnav.text.batch import (
+    BatchRowErrors,
+    Options,
+    Summary,
+    batch_file,
+    resolve_jurisdictions,
+    resolve_options,
+)
+from tests.text.batch_support import AS_OF, fake, read_output, write_csv
 
-AS_OF = "2026-11-25"
+DESCRIPTIONS = [
+    ["id", "text", "indication"],
+    ["chondro", "Autologous chondrocytes expanded ex vivo and implanted on a collagen membrane to repair knee "
+                "cartilage defects.", ""],
+    ["aso", "A chemically synthesised antisense oligonucleotide given intrathecally", "spinal muscular atrophy"],
+    ["edit", "Autologous CD34+ cells edited ex vivo by CRISPR/Cas9", ""],
+]
 
 
-def write_csv(path: Path, rows: list[list[str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows(rows)
-    return path
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "atmpnav.cli", *args], capture_output=True, text=True, timeout=300)
 
 
-def read_output(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def test_batch_classifies_rows(tmp_path: Path) -> None:
-    source = write_csv(tmp_path / "in.csv", [
-        ["id", "text", "indication"],
-        ["chondro", "Autologous chondrocytes expanded ex vivo and implanted on a collagen membrane to repair knee "
-                    "cartilage defects.", ""],
-        ["aso", "A chemically synthesised antisense oligonucleotide given intrathecally", "spinal muscular atrophy"],
-        ["edit", "Autologous CD34+ cells edited ex vivo by CRISPR/Cas9", ""],
-    ])
+def test_batch_classifies_rows_with_columns_per_jurisdiction(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "in.csv", DESCRIPTIONS)
     out = tmp_path / "out.csv"
-    summary = batch_file(source, out, as_of=AS_OF)
-    assert summary.classified == 3
+    summary = batch_file(source, out, options=resolve_options(["EU", "US"], AS_OF), jobs=1)
+    assert (summary.classified, summary.errors) == (3, 0)
     rows = read_output(out)
-    assert list(rows[0]) == list(OUTPUT_COLUMNS)
+    assert list(rows[0]) == ["id", "error",
+                             *[f"eu_{c}" for c in ("outcome", "likely_outcome", "advanced", "regime", "combined",
+                                                   "confidence", "rules_fired", "open_questions")],
+                             *[f"us_{c}" for c in ("outcome", "likely_outcome", "advanced", "regime", "combined",
+                                                   "confidence", "rules_fired", "open_questions")],
+                             "evidence"]
     by_id = {r["id"]: r for r in rows}
-    assert by_id["chondro"]["outcome"] == "TEP" and by_id["chondro"]["combined"] == "true"
-    assert by_id["aso"]["regime"] == "chemical_medicinal_product"
-    assert by_id["edit"]["outcome"] == "undetermined"
-    assert by_id["edit"]["likely_outcome"] == "GTMP"
-    assert "for_human_administration" in by_id["edit"]["missing"].split(";")
-    assert by_id["edit"]["confidence"] == ""  # no calibrated probability for a text estimate
+    assert by_id["chondro"]["eu_outcome"] == "TEP" and by_id["chondro"]["eu_combined"] == "true"
+    assert "EU-T1" in by_id["chondro"]["eu_rules_fired"].split(";")
+    assert "collagen membrane" in by_id["chondro"]["evidence"]
+    assert by_id["aso"]["eu_regime"] == "chemical_medicinal_product"
+    assert by_id["edit"]["eu_outcome"] == "undetermined" and by_id["edit"]["eu_likely_outcome"] == "GTMP"
+    assert "for_human_administration" in by_id["edit"]["eu_open_questions"].split(";")
+    assert by_id["edit"]["us_outcome"] == "351 gene therapy"
+    assert all(r["error"] == "" for r in rows)
 
 
-def test_resume_skips_done_rows_and_repairs_a_cut_line(tmp_path: Path) -> None:
-    source = write_csv(tmp_path / "in.csv", [["id", "text"]] + [[f"r{n}", f"text {n}"] for n in range(5)])
+def test_all_means_every_registered_jurisdiction() -> None:
+    assert resolve_jurisdictions(["all"]) == tuple(JURISDICTIONS)
+    assert resolve_jurisdictions(["us", "EU", "US"]) == ("US", "EU")
+    assert resolve_jurisdictions(None) == ("EU",)
+    with pytest.raises(InputError, match="unknown jurisdiction 'XX'"):
+        resolve_jurisdictions(["XX"])
+
+
+def test_empty_text_is_an_error_row_and_the_run_goes_on(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "in.csv", [*DESCRIPTIONS[:2], ["blank", "   ", ""], ["short"],
+                                             ["long", "x" * 20_001, ""], DESCRIPTIONS[2]])
     out = tmp_path / "out.csv"
-    calls: list[str] = []
+    summary = batch_file(source, out, options=resolve_options(None, AS_OF), jobs=1)
+    assert (summary.classified, summary.errors) == (2, 3)
+    rows = read_output(out)
+    assert [r["id"] for r in rows] == ["chondro", "blank", "short", "long", "aso"]
+    errors = {r["id"]: r["error"] for r in rows if r["error"]}
+    assert errors["blank"].startswith("row 3:") and "empty" in errors["blank"]
+    assert errors["short"].startswith("row 4:") and "no text" in errors["short"]
+    assert errors["long"].startswith("row 5:") and "longer than" in errors["long"]
+    assert rows[1]["eu_outcome"] == ""
 
-    def fake(row: Row) -> dict[str, str]:
-        calls.append(row.id)
-        return {"id": row.id, "outcome": "GTMP", "likely_outcome": "GTMP", "combined": "false",
-                "confidence": "1.00", "regime": "atmp_centralised", "missing": ""}
 
-    first = run_batch(read_rows((tmp_path / "in.csv").open(newline=""), "in.csv"), out, classify=fake)
-    assert first.classified == 5
-    # simulate an interruption while writing row r3: keep r0..r2 and half of r3
-    lines = out.read_text().splitlines(keepends=True)
-    out.write_text("".join(lines[:4]) + lines[4][:5])
-    calls.clear()
-    second = batch_file(source, out, classify=fake)
-    assert second.repaired
-    assert second.skipped == 3
-    assert calls == ["r3", "r4"]
-    ids = [r["id"] for r in read_output(out)]
-    assert ids == ["r0", "r1", "r2", "r3", "r4"]
-    calls.clear()
-    third = batch_file(source, out, classify=fake)
-    assert third.classified == 0 and third.skipped == 5 and calls == []
+def test_cli_summary_exit_0_and_strict_exit_2(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "in.csv", [*DESCRIPTIONS[:2], ["blank", "", ""]])
+    result = cli("batch", str(source), "-o", str(tmp_path / "out.csv"), "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr
+    assert "1 classified, 1 error" in result.stderr
+    strict = cli("batch", str(source), "-o", str(tmp_path / "strict.csv"), "--as-of", AS_OF, "--strict")
+    assert strict.returncode == 2
+    assert "1 of 2 rows could not be classified (--strict)" in strict.stderr
+    assert "Traceback" not in strict.stderr
+    assert len(read_output(tmp_path / "strict.csv")) == 2  # the output is still complete
+
+
+def test_strict_raises_after_writing_every_row(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "in.csv", [["id", "text"], ["a", "x"], ["b", ""]])
+    with pytest.raises(BatchRowErrors):
+        batch_file(source, tmp_path / "out.csv", options=Options(as_of=AS_OF), jobs=1, strict=True, classify=fake)
+    assert [r["id"] for r in read_output(tmp_path / "out.csv")] == ["a", "b"]
+
+
+def test_jsonl_has_the_full_envelope(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "in.csv", [*DESCRIPTIONS[:2], ["blank", "", ""]])
+    out = tmp_path / "out.jsonl"
+    batch_file(source, out, options=resolve_options(["EU", "US"], AS_OF, "jsonl"), jobs=1)
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == ["chondro", "blank"]
+    envelope = lines[0]["envelope"]
+    assert set(envelope["verdicts"]) == {"EU", "US"}
+    assert envelope["verdicts"]["EU"]["outcome"] == "TEP" and envelope["verdicts"]["EU"]["steps"]
+    assert envelope["evidence"]
+    assert lines[1]["row"] == 3 and "empty" in lines[1]["error"] and "envelope" not in lines[1]
+
+
+def test_two_jobs_keep_the_input_order_and_use_two_processes(tmp_path: Path) -> None:
+    n = 500
+    source = write_csv(tmp_path / "in.csv", [["id", "text"]] + [[f"r{i}", f"text {i}"] for i in range(n)])
+    out = tmp_path / "out.csv"
+    summary = batch_file(source, out, options=Options(as_of=AS_OF), jobs=2, classify=fake)
+    assert summary.classified == n
+    rows = read_output(out)
+    assert [r["id"] for r in rows] == [f"r{i}" for i in range(n)]
+    assert [r["eu_outcome"] for r in rows] == [f"text {i}" for i in range(n)]
+    assert len({r["evidence"] for r in rows}) == 2  # two worker processes did the work
+
+
+def test_resume_with_jobs_skips_done_rows_and_repairs_a_cut_line(tmp_path: Path) -> None:
+    from atmpnav.text.batch import CHUNK_ROWS
+
+    n = 200
+    source = write_csv(tmp_path / "in.csv", [["id", "text"]] + [[f"r{i}", f"text {i}"] for i in range(n)])
+    out = tmp_path / "out.csv"
+    # Interrupt the first run after three chunks have been written.
+    calls = {"n": 0}
+
+    def interrupt(summary: Summary) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        batch_file(source, out, options=Options(as_of=AS_OF), jobs=2, classify=fake, progress=interrupt)
+    part = out.with_name(out.name + ".part")
+    assert not out.exists() and part.exists()
+    written = part.read_text(encoding="utf-8")
+    part.write_text(written + "r999,half a li", encoding="utf-8")  # a line cut short by a kill
+    summary = batch_file(source, out, options=Options(as_of=AS_OF), jobs=2, classify=fake)
+    assert summary.repaired
+    assert summary.skipped == 3 * CHUNK_ROWS
+    assert summary.classified == n - 3 * CHUNK_ROWS
+    assert [r["id"] for r in read_output(out)] == [f"r{i}" for i in range(n)]
+    assert not part.exists()
+    again = batch_file(source, out, options=Options(as_of=AS_OF), jobs=2, classify=fake)
+    assert again.complete and again.classified == 0 and again.skipped == n
+
+
+def test_duplicate_ids_stop_the_run_before_any_output(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "in.csv", [["id", "text"]] + [[f"r{i}", "t"] for i in range(100)] + [["r7", "t"]])
+    with pytest.raises(DataFormatError) as caught:
+        batch_file(source, tmp_path / "out.csv", options=Options(as_of=AS_OF), jobs=2, classify=fake)
+    assert "duplicate id 'r7'" in caught.value.problem and caught.value.row == 102
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
 
 @pytest.mark.parametrize(
@@ -82,74 +170,38 @@ def test_resume_skips_done_rows_and_repairs_a_cut_line(tmp_path: Path) -> None:
         ([["id", "description"], ["a", "x"]], "missing column 'text'", 1),
         ([["name", "text"], ["a", "x"]], "missing column 'id'", 1),
         ([["id", "text"], ["a", "cells"], ["", "cells"]], "empty id", 3),
-        ([["id", "text"], ["a", "cells"], ["a", "more cells"]], "duplicate id 'a'", 3),
-        ([["id", "text"], ["a", "x" * (MAX_TEXT + 1)]], "text too long", 2),
-        ([["id", "text"], ["a", "  "]], "empty text", 2),
         ([["id", "text"], ["a", "cells", "extra"]], "more fields than the header", 2),
-        ([["id", "text"], ["a"]], "fewer fields", 2),
+        ([["id", "text"], ["x" * 201, "cells"]], "at most 200 characters", 2),
     ],
 )
-def test_malformed_rows_name_the_row(tmp_path: Path, rows: list[list[str]], problem: str, row: int) -> None:
+def test_malformed_files_name_the_row(tmp_path: Path, rows: list[list[str]], problem: str, row: int) -> None:
     source = write_csv(tmp_path / "in.csv", rows)
     with pytest.raises(DataFormatError) as caught:
-        batch_file(source, tmp_path / "out.csv", classify=lambda r: classify_row(r, AS_OF))
+        batch_file(source, tmp_path / "out.csv", options=Options(as_of=AS_OF), jobs=1, classify=fake)
     assert problem in caught.value.problem
     assert caught.value.row == row
     assert f"(row {row})" in caught.value.message
-
-
-def test_output_with_other_columns_is_refused(tmp_path: Path) -> None:
-    source = write_csv(tmp_path / "in.csv", [["id", "text"], ["a", "cells"]])
-    out = write_csv(tmp_path / "out.csv", [["x", "y"], ["1", "2"]])
-    with pytest.raises(DataFormatError):
-        batch_file(source, out)
 
 
 def test_missing_input_file(tmp_path: Path) -> None:
     from atmpnav.errors import InputFileError
 
     with pytest.raises(InputFileError):
-        batch_file(tmp_path / "nope.csv", tmp_path / "out.csv")
+        batch_file(tmp_path / "nope.csv", tmp_path / "out.csv", options=Options(as_of=AS_OF))
 
 
-def _generated(n: int, size: int) -> Iterator[Row]:
-    filler = "autologous chondrocytes expanded in culture " * (size // 44)
-    for i in range(n):
-        yield Row(i + 2, f"row-{i}", f"{filler} {i}")
-
-
-def test_streaming_memory_does_not_grow_with_the_input(tmp_path: Path) -> None:
-    """A generated input of ~20 MB streams through in a small, bounded amount of memory."""
-    out = tmp_path / "out.csv"
-
-    def cheap(row: Row) -> dict[str, str]:
-        return {"id": row.id, "outcome": "TEP", "likely_outcome": "TEP", "combined": "false",
-                "confidence": "1.00", "regime": "atmp_centralised", "missing": ""}
-
+def test_streaming_memory_does_not_grow_with_the_texts(tmp_path: Path) -> None:
+    """A ~20 MB input streams through in a small, bounded amount of memory (ids kept as digests)."""
     n, size = 10_000, 2_000
-    source = tmp_path / "big.csv"
-    with source.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", "text"])
-        for row in _generated(n, size):
-            writer.writerow([row.id, row.text])
+    filler = "autologous chondrocytes expanded in culture " * (size // 44)
+    source = write_csv(tmp_path / "big.csv", [["id", "text"]] + [[f"row-{i}", f"{filler} {i}"] for i in range(n)])
     assert source.stat().st_size > n * size * 0.9
     tracemalloc.start()
     try:
-        summary = batch_file(source, out, classify=cheap)
+        summary = batch_file(source, tmp_path / "out.csv", options=Options(as_of=AS_OF), jobs=1, classify=fake)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert summary.classified == n
-    # ids are kept as 8-byte digests (~100 bytes each in a set); the texts are never held together
     assert peak < 4_000_000, peak
-    assert sum(1 for _ in out.open()) == n + 1
-
-
-def test_run_batch_accepts_any_iterator(tmp_path: Path) -> None:
-    out = tmp_path / "out.csv"
-    summary = run_batch(_generated(50, 100), out, classify=lambda r: classify_row(r, AS_OF))
-    assert summary.classified == 50
-    rows = read_output(out)
-    assert [r["id"] for r in rows] == [f"row-{i}" for i in range(50)]
-    assert all(r["likely_outcome"] in {"GTMP", "sCTMP", "TEP", "not ATMP"} for r in rows)
+    assert sum(1 for _ in (tmp_path / "out.csv").open()) == n + 1

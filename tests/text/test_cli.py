@@ -50,11 +50,13 @@ def test_batch_command(tmp_path: Path) -> None:
     result = runner.invoke(app, ["batch", str(source), "--output", str(out), "--as-of", "2026-11-25"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open()))
-    assert rows[0]["outcome"] == "GTMP"
-    again = runner.invoke(app, ["batch", str(source), "--output", str(out)])
+    assert rows[0]["eu_outcome"] == "GTMP"
+    again = runner.invoke(app, ["batch", str(source), "--output", str(out), "--as-of", "2026-11-25"])
     assert again.exit_code == 0
-    assert "skipped" in again.output
+    assert "already complete" in again.output
     assert len(list(csv.DictReader(out.open()))) == 1
+    other_day = runner.invoke(app, ["batch", str(source), "--output", str(out)])
+    assert other_day.exit_code != 0 and "--as-of 2026-11-25" in str(other_day.exception)
 
 
 def test_batch_errors_are_project_errors(tmp_path: Path) -> None:

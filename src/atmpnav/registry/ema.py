@@ -223,6 +223,8 @@ def read_ema(path: str | Path) -> tuple[str | None, list[EmaRow], list[str]]:
     except Exception as exc:  # openpyxl raises many kinds for damaged or foreign files
         raise DataFormatError(source, f"cannot read the workbook ({type(exc).__name__}: {exc})") from None
     try:
+        if not workbook.worksheets:
+            raise DataFormatError(source, "the workbook has no worksheet (expected EMA's medicines output)")
         sheet = workbook["Medicine"] if "Medicine" in workbook.sheetnames else workbook.worksheets[0]
         rows_iter = sheet.iter_rows(values_only=True)
         banner: list[tuple[Any, ...]] = []
@@ -290,6 +292,10 @@ def read_ema(path: str | Path) -> tuple[str | None, list[EmaRow], list[str]]:
                     url=_text(cell(COL_URL)),
                 )
             )
+    except DataFormatError:
+        raise
+    except Exception as exc:  # a damaged sheet surfaces only while its rows are read (XML, zip, values)
+        raise DataFormatError(source, f"cannot read the worksheet ({type(exc).__name__}: {str(exc)[:200]})") from None
     finally:
         workbook.close()
     if not found and not skipped:

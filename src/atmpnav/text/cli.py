@@ -1,7 +1,7 @@
 """Command functions for free text, registered on the main Typer app::
 
     app.command("precedents")(precedents_command)   # atmpnav precedents "TEXT" [-k 5] [--json]
-    app.command("batch")(batch_command)             # atmpnav batch INPUT.csv --output OUTPUT.csv
+    app.command("batch")(batch_command)             # atmpnav batch INPUT.csv --output OUTPUT.csv [-j EU] [--jobs N]
 
 Errors are raised as :class:`atmpnav.errors.AtmpnavError` subclasses; the main CLI maps them to
 exit codes.
@@ -43,8 +43,8 @@ def batch_command(
     ],
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help="CSV file to write (id,outcome,likely_outcome,combined,confidence,"
-                     "regime,missing); re-running with the same file resumes.", show_default=False),
+        typer.Option("--output", "-o", help="File to write (never an existing file that is not a batch output of the "
+                     "same input and options); re-running with the same file resumes.", show_default=False),
     ],
     as_of: Annotated[
         str | None,
@@ -52,33 +52,46 @@ def batch_command(
     ] = None,
     jurisdiction: Annotated[
         list[str] | None,
-        typer.Option("--jurisdiction", "-j", help="Jurisdiction(s) to apply, or 'all' (default: EU). Other than EU "
-                     "alone, the output has the columns <code>.outcome, .likely_outcome, .advanced, .combined, "
-                     ".regime, .missing per jurisdiction."),
+        typer.Option("--jurisdiction", "-j", help="Jurisdiction(s) to apply, repeatable; 'all' for every one "
+                     "(default: EU). CSV output has the verdict columns once per jurisdiction."),
     ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="'csv' (one column group per jurisdiction) or 'jsonl' (the full "
+                          "envelope per row).")
+    ] = "csv",
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", min=1, help="Worker processes (default: one per core); output order is "
+                                 "the input's.")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 2 when any row could not be classified (default: write an error "
+                           "row and go on).")
+    ] = False,
 ) -> None:
-    """Classify every description of a CSV file, streaming the results to another CSV file."""
-    from atmpnav.engine import parse_date
-    from atmpnav.law import expand_jurisdictions
-    from atmpnav.text.batch import batch_file, stderr_is_terminal
+    """Classify every description of a CSV file, streaming the results to a CSV or JSON-lines file."""
+    from atmpnav.text.batch import BatchRowErrors, batch_file, resolve_options, stderr_is_terminal
 
-    day = parse_date(as_of)
-    codes = tuple(expand_jurisdictions(jurisdiction))
+    options = resolve_options(jurisdiction, as_of, output_format)
     progress = _terminal_progress if stderr_is_terminal() else None
-    summary = batch_file(input, output, as_of=day, progress=progress, jurisdictions=codes)
+    try:
+        summary = batch_file(input, output, options=options, jobs=jobs, strict=strict, progress=progress)
+    except BatchRowErrors:
+        if progress:
+            sys.stderr.write("\n")
+        raise
     if progress:
         sys.stderr.write("\n")
-    parts = [f"{summary.classified} classified"]
-    if summary.skipped:
-        parts.append(f"{summary.skipped} already in {output} (skipped)")
+    parts = [f"{summary.classified} classified, {summary.errors} error{'s' if summary.errors != 1 else ''}"]
+    if summary.complete:
+        parts = [f"{output} is already complete ({summary.skipped} rows); nothing to do"]
+    elif summary.skipped:
+        parts.append(f"{summary.skipped} already done (resumed)")
     if summary.repaired:
-        parts.append("an incomplete last line of the output was removed")
+        parts.append("an incomplete last line of the unfinished output was removed")
     typer.echo(f"{'; '.join(parts)} -> {output}", err=True)
 
 
-def _terminal_progress(classified: int, skipped: int) -> None:
-    done = classified + skipped
-    if done % 25 == 0 or done < 25:
-        tail = f" ({skipped} skipped)" if skipped else ""
-        sys.stderr.write(f"\rclassifying: {classified} rows{tail}")
-        sys.stderr.flush()
+def _terminal_progress(summary: object) -> None:
+    done = summary.classified + summary.errors + summary.skipped  # type: ignore[attr-defined]
+    sys.stderr.write(f"\rclassifying: {done} rows")
+    sys.stderr.flush()

@@ -208,6 +208,25 @@ def render_error_page(request: Request, status: int, body: dict[str, Any]) -> HT
     )
 
 
+ENV_WORKERS = "ATMPNAV_WEB_WORKERS"
+
+
+def default_workers() -> int:
+    """``$ATMPNAV_WEB_WORKERS`` if set, else one worker process per core this process may use."""
+    configured = os.environ.get(ENV_WORKERS, "").strip()
+    if configured:
+        try:
+            return max(1, int(configured))
+        except ValueError:
+            from atmpnav.errors import InputError
+
+            raise InputError(f"{ENV_WORKERS} must be a whole number (got {configured!r})") from None
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -217,17 +236,22 @@ def serve(
     log_level: str = "info",
     access_log: bool = True,
 ) -> None:
-    """Run the web app with uvicorn until interrupted (``atmpnav serve [--host] [--port]``).
+    """Run the web app with uvicorn until interrupted (``atmpnav serve [--host] [--port] [--workers]``).
 
     ``workers`` > 1 starts that many processes (the schema is migrated once, here, before they
-    start); the default is ``$ATMPNAV_WEB_WORKERS`` or 1.
+    start); the default is :func:`default_workers`. uvicorn uses httptools and uvloop when they are
+    installed (``uvicorn[standard]``, a dependency), else h11 and asyncio.
     """
     import uvicorn
 
     from atmpnav import store
     from atmpnav.web.server import HTTP_PROTOCOL
 
-    count = workers if workers is not None else int(os.environ.get("ATMPNAV_WEB_WORKERS", "1") or 1)
+    count = workers if workers is not None else default_workers()
+    if count < 1:
+        from atmpnav.errors import InputError
+
+        raise InputError(f"--workers must be at least 1 (got {count})")
     if count > 1:
         if database_url:
             os.environ[store.ENV_DATABASE_URL] = database_url

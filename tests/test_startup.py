@@ -1,0 +1,74 @@
+"""Start-up: the commands that do not need the heavy libraries do not import them; YAML via libyaml."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from atmpnav import facts
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "src/atmpnav/data/examples/car-t.yaml"
+HEAVY = ("sqlalchemy", "alembic", "fastapi", "starlette", "uvicorn", "matplotlib", "openpyxl", "jinja2",
+         "atmpnav.text.extract", "atmpnav.precedents", "sklearn", "rank_bm25")
+
+PROBE = """
+import json, runpy, sys
+heavy = json.loads(sys.argv.pop())
+sys.argv = ["atmpnav", *json.loads(sys.argv.pop())]
+code = 0
+try:
+    runpy.run_module("atmpnav.cli", run_name="__main__")
+except SystemExit as exit:
+    code = exit.code
+print()
+print(json.dumps({"code": code, "heavy": [m for m in heavy if m in sys.modules]}))
+"""
+
+
+def loaded_after(args: list[str], tmp_path: Path) -> tuple[int, list[str]]:
+    """Run the CLI in a fresh interpreter; its exit code and which heavy modules it imported."""
+    result = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args), json.dumps(HEAVY)], capture_output=True,
+                            text=True, timeout=120, env={"ATMPNAV_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    return report["code"], report["heavy"]
+
+
+@pytest.mark.parametrize("args", [
+    ["classify", str(EXAMPLE), "--as-of", "2026-11-25"],
+    ["classify", str(EXAMPLE), "--json"],
+    ["rules"],
+    ["categories"],
+    ["--help"],
+])
+def test_commands_without_storage_or_web_import_none_of_it(args: list[str], tmp_path: Path) -> None:
+    code, heavy = loaded_after(args, tmp_path)
+    assert code == 0
+    assert heavy == []
+
+
+def test_facts_yaml_is_read_with_the_c_loader_where_present(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML built without libyaml")
+    used: list[type] = []
+    real_load = yaml.load
+
+    def spy(text: str, Loader: type) -> object:
+        used.append(Loader)
+        return real_load(text, Loader=Loader)
+
+    monkeypatch.setattr(yaml, "load", spy)
+    assert facts.decode_document("a: 1\nb: [x, y]\n", source="t") == {"a": 1, "b": ["x", "y"]}
+    assert used == [yaml.CSafeLoader]
+
+
+def test_the_c_loader_stays_safe() -> None:
+    from atmpnav.errors import InputFileError
+
+    with pytest.raises(InputFileError, match="invalid YAML"):
+        facts.decode_document("!!python/object/apply:os.system ['true']\n", source="t")
