@@ -27,7 +27,7 @@ from atmpnav.facts import (
     Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
-from atmpnav.law.judgements import judged, missing_for
+from atmpnav.law.judgements import judged, judged_answer
 from atmpnav.law.processing import (
     homologous_use,
     in_force,
@@ -407,12 +407,10 @@ def gene_therapy_medicine(c: Inquiry) -> Answer:
     if origin == NucleicAcidOrigin.natural or (origin == NucleicAcidOrigin.synthetic
                                                and c.fact("nucleic_acid.vehicle") != Vehicle.mrna):
         return Answer(False, "Not a gene therapy (a synthetic oligonucleotide or a natural organism).", paths)
-    effect = judged(c, "nucleic_acid.effect_from_sequence")
-    if effect is None:
-        return Answer(None, "Whether the effect comes from the delivered sequence is not known.", paths,
-                      missing=missing_for(c, "nucleic_acid.effect_from_sequence"))
-    return Answer(effect, "It acts through the delivered sequence: a gene therapy medicine." if effect else
-                  "The nucleic acid is not what acts.", paths)
+    return judged_answer(c, "nucleic_acid.effect_from_sequence", paths,
+                         yes="It acts through the delivered sequence: a gene therapy medicine.",
+                         no="The nucleic acid is not what acts.",
+                         unknown="Whether the effect comes from the delivered sequence is not known.")
 
 
 @rule(

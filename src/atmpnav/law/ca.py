@@ -24,7 +24,7 @@ from atmpnav.facts import (
     Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
-from atmpnav.law.judgements import judged, missing_for
+from atmpnav.law.judgements import judged, judged_answer
 from atmpnav.law.processing import (
     homologous_use,
     in_force,
@@ -153,12 +153,10 @@ def gene_therapy(c: Inquiry) -> Answer:
                       "micro-organisms, not a gene therapy.", paths)
     if origin == NucleicAcidOrigin.synthetic and c.fact("nucleic_acid.vehicle") != Vehicle.mrna:
         return Answer(False, "A chemically synthesised oligonucleotide: a pharmaceutical drug.", paths)
-    effect = judged(c, "nucleic_acid.effect_from_sequence")
-    if effect is None:
-        return Answer(None, "Whether the effect comes from the delivered sequence is not known.", paths,
-                      missing=missing_for(c, "nucleic_acid.effect_from_sequence"))
-    return Answer(effect, "The delivered nucleic acid acts through its sequence: a gene therapy." if effect else
-                  "The nucleic acid is not what acts (e.g. only a marker or safety switch).", paths)
+    return judged_answer(c, "nucleic_acid.effect_from_sequence", paths,
+                         yes="The delivered nucleic acid acts through its sequence: a gene therapy.",
+                         no="The nucleic acid is not what acts (e.g. only a marker or safety switch).",
+                         unknown="Whether the effect comes from the delivered sequence is not known.")
 
 
 @rule(

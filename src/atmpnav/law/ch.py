@@ -33,7 +33,7 @@ from atmpnav.facts import (
     Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
-from atmpnav.law.judgements import judged, missing_for
+from atmpnav.law.judgements import judged, judged_answer, missing_for
 
 TXG = date(2007, 7, 1)  # Transplantation Act (SR 810.21) in force [K]
 TRANSPLANT_PRODUCTS = date(2020, 1, 1)  # 'transplant products' replace 'standardised transplants' [V]
@@ -183,12 +183,10 @@ def gene_therapy(c: Inquiry) -> Answer:
                       missing=("nucleic_acid.acts_on_genetic_sequence",))
     if not acts:
         return Answer(False, "It does not act on a genetic sequence.", paths)
-    effect = judged(c, "nucleic_acid.effect_from_sequence")
-    if effect is None:
-        return Answer(None, "Whether the effect comes from the sequence is not known.", paths,
-                      missing=missing_for(c, "nucleic_acid.effect_from_sequence"))
-    return Answer(effect, "Its effect comes from the added or altered sequence." if effect else
-                  "The added gene is ancillary (marker, safety switch, tool).", paths)
+    return judged_answer(c, "nucleic_acid.effect_from_sequence", paths,
+                         yes="Its effect comes from the added or altered sequence.",
+                         no="The added gene is ancillary (marker, safety switch, tool).",
+                         unknown="Whether the effect comes from the sequence is not known.")
 
 
 @rule(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from atmpnav.law.base import Derivation, Inquiry
+from atmpnav.law.base import Answer, Derivation, Inquiry
 from atmpnav.law.eu.essential_function import derive_same_function
 from atmpnav.law.eu.gene_therapy import derive_effect_from_sequence, derive_vaccine
 from atmpnav.law.eu.manipulation import derive_substantial
@@ -32,3 +32,12 @@ def judged(c: Inquiry, path: str) -> bool | None:
 def missing_for(c: Inquiry, path: str) -> tuple[str, ...]:
     """What to ask while the judgement at ``path`` is unknown: the observable facts it is derived from."""
     return DERIVATIONS[path](c).missing or (path,)
+
+
+def judged_answer(c: Inquiry, path: str, facts: tuple[str, ...], yes: str, no: str, unknown: str) -> Answer:
+    """A rule's answer that is the judgement at ``path`` itself: yes/no with its wording, or unknown asking the
+    observable facts behind it."""
+    value = judged(c, path)
+    if value is None:
+        return Answer(None, unknown, facts, missing=missing_for(c, path))
+    return Answer(value, yes if value else no, facts)

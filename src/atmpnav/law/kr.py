@@ -22,7 +22,7 @@ from atmpnav.facts import (
     Vehicle,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
-from atmpnav.law.judgements import judged, missing_for
+from atmpnav.law.judgements import judged, judged_answer
 from atmpnav.law.processing import minimal_manipulation, state_uncertain
 
 ACT_IN_FORCE = date(2020, 8, 28)
@@ -175,12 +175,10 @@ def _gene_transfer(c: Inquiry) -> Answer:
                                                and c.fact("nucleic_acid.vehicle") != Vehicle.mrna):
         return Answer(False, "No genetic material is transferred to be expressed (a synthetic oligonucleotide or "
                       "a natural organism).", paths)
-    effect = judged(c, "nucleic_acid.effect_from_sequence")
-    if effect is None:
-        return Answer(None, "Whether the effect comes from the transferred genetic material is not known.", paths,
-                      missing=missing_for(c, "nucleic_acid.effect_from_sequence"))
-    return Answer(effect, "Genetic material is transferred into the body, or into cells that are then given." if
-                  effect else "The nucleic acid is not what acts.", paths)
+    return judged_answer(c, "nucleic_acid.effect_from_sequence", paths,
+                         yes="Genetic material is transferred into the body, or into cells that are then given.",
+                         no="The nucleic acid is not what acts.",
+                         unknown="Whether the effect comes from the transferred genetic material is not known.")
 
 
 @rule(
