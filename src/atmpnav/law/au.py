@@ -16,10 +16,8 @@ from atmpnav.facts import (
     SUBSTANTIAL_MANIPULATIONS,
     CellForm,
     CellSource,
-    GenomeEditing,
     Manipulation,
     ModeOfAction,
-    NucleicAcidOrigin,
     ProductRole,
     SpecialCategory,
     TissueOrigin,
@@ -27,13 +25,20 @@ from atmpnav.facts import (
     Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
-from atmpnav.law.judgements import judged, judged_answer
+from atmpnav.law.judgements import judged
 from atmpnav.law.processing import (
     homologous_use,
     in_force,
     minimal_manipulation,
     same_function,
     state_uncertain,
+)
+from atmpnav.law.shared_tests import (
+    GENOME_EDITORS,
+    device_achieves_principal_action,
+    finished_product_for_people,
+    gene_therapy_by_sequence,
+    has_cells,
 )
 
 BIOLOGICALS = date(2011, 5, 31)  # biologicals framework; Things that are not Biologicals Determination registered
@@ -83,18 +88,10 @@ rule = AU.define
     confidence="K",
 )
 def therapeutic_good(c: Inquiry) -> Answer:
-    paths = ("product_role", "for_human_administration")
-    if c.fact("product_role") == ProductRole.starting_material:
-        return Answer(False, "A starting material is controlled within the finished product's registration.", paths)
-    if c.fact("for_human_administration") is False:
-        return Answer(False, "Used only outside the body: not itself a therapeutic good for a patient.", paths)
-    if c.fact("product_role") is None:
-        return Answer(None, "Whether this is the finished product or a starting material is not known.", paths,
-                      missing=("product_role",))
-    if c.fact("for_human_administration") is None:
-        return Answer(None, "Whether the product is given to patients is not known.", paths,
-                      missing=("for_human_administration",))
-    return Answer(True, "A therapeutic good for use in people.", paths)
+    return finished_product_for_people(
+        c, starting_material="A starting material is controlled within the finished product's registration.",
+        outside_body="Used only outside the body: not itself a therapeutic good for a patient.",
+        yes="A therapeutic good for use in people.")
 
 
 def _fresh(c: Inquiry) -> bool:
@@ -123,8 +120,7 @@ def _haematopoietic(c: Inquiry) -> bool | None:
 def _genetically_modified(c: Inquiry) -> bool:
     steps = c.fact("cells_or_tissues.manipulations") or []
     return (Manipulation.genetic_modification in steps or c.fact("nucleic_acid.vehicle") == Vehicle.modified_cells
-            or c.fact("nucleic_acid.genome_editing") in {GenomeEditing.nucleic_acid_encoded,
-                                                          GenomeEditing.protein_only})
+            or c.fact("nucleic_acid.genome_editing") in GENOME_EDITORS)
 
 
 def _other_excluded(c: Inquiry) -> Answer:
@@ -188,7 +184,7 @@ def biological(c: Inquiry) -> Answer:
 def _not_biological(c: Inquiry) -> Answer:
     paths = ("cells_or_tissues.blood_component", "cells_or_tissues.tissue_origin", "vaccine_against_infectious_disease",
              "nucleic_acid.origin", "biological_active_substance")
-    if _has_cells(c):
+    if has_cells(c):
         blood = c.fact("cells_or_tissues.blood_component")
         steps = c.fact("cells_or_tissues.manipulations") or []
         if blood is None and not SUBSTANTIAL_MANIPULATIONS & set(steps):
@@ -397,20 +393,14 @@ def fmt_class(c: Inquiry) -> Answer:
     "registered as prescription medicines (e.g. onasemnogene abeparvovec).",
 )
 def gene_therapy_medicine(c: Inquiry) -> Answer:
-    paths = ("nucleic_acid.origin", "nucleic_acid.vehicle", "nucleic_acid.effect_from_sequence",
-             "nucleic_acid.genome_editing")
-    if c.fact("nucleic_acid.genome_editing") in {GenomeEditing.nucleic_acid_encoded, GenomeEditing.protein_only}:
-        return Answer(True, "A genome editor: a gene therapy medicine.", paths)
-    origin = c.fact("nucleic_acid.origin")
-    if origin is None:
-        return Answer(None, "How the nucleic acid is made is not known.", paths, missing=("nucleic_acid.origin",))
-    if origin == NucleicAcidOrigin.natural or (origin == NucleicAcidOrigin.synthetic
-                                               and c.fact("nucleic_acid.vehicle") != Vehicle.mrna):
-        return Answer(False, "Not a gene therapy (a synthetic oligonucleotide or a natural organism).", paths)
-    return judged_answer(c, "nucleic_acid.effect_from_sequence", paths,
-                         yes="It acts through the delivered sequence: a gene therapy medicine.",
-                         no="The nucleic acid is not what acts.",
-                         unknown="Whether the effect comes from the delivered sequence is not known.")
+    not_gene_therapy = "Not a gene therapy (a synthetic oligonucleotide or a natural organism)."
+    return gene_therapy_by_sequence(
+        c, ("nucleic_acid.origin", "nucleic_acid.vehicle", "nucleic_acid.effect_from_sequence",
+            "nucleic_acid.genome_editing"),
+        edits="A genome editor: a gene therapy medicine.", natural=not_gene_therapy, synthetic=not_gene_therapy,
+        yes="It acts through the delivered sequence: a gene therapy medicine.",
+        no="The nucleic acid is not what acts.",
+        unknown="Whether the effect comes from the delivered sequence is not known.")
 
 
 @rule(
@@ -429,19 +419,10 @@ def device(c: Inquiry) -> Answer:
             c.fact("cells_or_tissues.mode_of_action") == ModeOfAction.physical_structural
         return Answer(structural, "Non-viable animal tissue acting physically: a medical device." if structural
                       else "Non-viable animal material that does not act physically: not a device.", paths)
-    if c.fact("device.present") is not True or c.fact("device.integral") is False:
-        return Answer(False, "No integral device part.", paths)
-    viability = c.fact("cells_or_tissues.viability")
-    if viability is None:
-        return Answer(None, "Whether the cells are alive is not known.", paths, missing=("cells_or_tissues.viability",))
-    if viability != Viability.non_viable:
-        return Answer(False, "Viable human cells with a device: regulated as a biological.", paths)
-    primary = c.fact("device.cells_primary_action")
-    if primary is None:
-        return Answer(None, "Whether the non-viable cells' action is primary is not known.", paths,
-                      missing=("device.cells_primary_action",))
-    return Answer(not primary, "The device part achieves the principal action: a medical device." if not primary
-                  else "The cells' action is primary: a biological.", paths)
+    return device_achieves_principal_action(
+        c, paths, viable="Viable human cells with a device: regulated as a biological.",
+        device_acts="The device part achieves the principal action: a medical device.",
+        cells_act="The cells' action is primary: a biological.")
 
 
 @rule(
@@ -470,11 +451,6 @@ AU.add(Rule("AU-P1", "ARTG inclusion of a biological", "Is the biological includ
 AU.add(Rule("AU-P2", "Decision procedure (Australia)", "In which order are the Australian questions asked?",
             f"{ACT}, ss 7AA and 32A; {REGS}, Sch 16; TGA guidance on autologous HCT products (order of questions)",
             "K", None, valid_from=BIOLOGICALS))
-
-
-def _has_cells(c: Inquiry) -> bool:
-    cells = c.facts.cells_or_tissues
-    return cells is not None and cells.present is not False
 
 
 def _class(c: Inquiry) -> Decision:
@@ -514,7 +490,7 @@ def _decide(c: Inquiry) -> Decision:
     nucleic = c.facts.nucleic_acid
     if nucleic is not None and nucleic.present is None:
         c.need("nucleic_acid.present")
-    if not _has_cells(c):
+    if not has_cells(c):
         if judged(c, "vaccine_against_infectious_disease"):
             c.ask("AU-B2")
             c.ask("AU-G2")

@@ -15,22 +15,25 @@ from datetime import date
 from atmpnav.facts import (
     CellForm,
     CellSource,
-    GenomeEditing,
     NucleicAcidOrigin,
     ProductRole,
     SpecialCategory,
     TissueOrigin,
-    Vehicle,
-    Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
-from atmpnav.law.judgements import judged, judged_answer
+from atmpnav.law.judgements import judged
 from atmpnav.law.processing import (
     homologous_use,
     in_force,
     minimal_manipulation,
     same_function,
     state_uncertain,
+)
+from atmpnav.law.shared_tests import (
+    device_achieves_principal_action,
+    finished_product_for_people,
+    gene_therapy_by_sequence,
+    has_cells,
 )
 
 CTO_IN_FORCE = date(2007, 12, 7)  # registered 2007-06-07, in force six months later (s. 79(1))
@@ -77,19 +80,11 @@ rule = CA.define
     confidence="K",
 )
 def for_humans(c: Inquiry) -> Answer:
-    paths = ("product_role", "for_human_administration")
-    if c.fact("product_role") == ProductRole.starting_material:
-        return Answer(False, "A starting material is controlled as part of the finished product's drug submission, "
-                      "not classified on its own.", paths)
-    if c.fact("for_human_administration") is False:
-        return Answer(False, "Used only outside the body: not itself a drug administered to people.", paths)
-    if c.fact("product_role") is None:
-        return Answer(None, "Whether this is the finished product or a starting material is not known.", paths,
-                      missing=("product_role",))
-    if c.fact("for_human_administration") is None:
-        return Answer(None, "Whether the product is given to patients is not known.", paths,
-                      missing=("for_human_administration",))
-    return Answer(True, "A product for use in people.", paths)
+    return finished_product_for_people(
+        c, starting_material="A starting material is controlled as part of the finished product's drug submission, "
+        "not classified on its own.",
+        outside_body="Used only outside the body: not itself a drug administered to people.",
+        yes="A product for use in people.")
 
 
 @rule(
@@ -141,22 +136,16 @@ def other_biologic(c: Inquiry) -> Answer:
     "(Schedule D) drugs (domain-part2.md §B.4 CA-2).",
 )
 def gene_therapy(c: Inquiry) -> Answer:
-    paths = ("nucleic_acid.origin", "nucleic_acid.vehicle", "nucleic_acid.genome_editing",
-             "nucleic_acid.effect_from_sequence")
-    if c.fact("nucleic_acid.genome_editing") in {GenomeEditing.nucleic_acid_encoded, GenomeEditing.protein_only}:
-        return Answer(True, "It edits the genome: a gene therapy.", paths)
-    origin = c.fact("nucleic_acid.origin")
-    if origin is None:
-        return Answer(None, "How the nucleic acid is made is not known.", paths, missing=("nucleic_acid.origin",))
-    if origin == NucleicAcidOrigin.natural:
-        return Answer(False, "A wild-type or attenuated organism's own genome: a biologic prepared from "
-                      "micro-organisms, not a gene therapy.", paths)
-    if origin == NucleicAcidOrigin.synthetic and c.fact("nucleic_acid.vehicle") != Vehicle.mrna:
-        return Answer(False, "A chemically synthesised oligonucleotide: a pharmaceutical drug.", paths)
-    return judged_answer(c, "nucleic_acid.effect_from_sequence", paths,
-                         yes="The delivered nucleic acid acts through its sequence: a gene therapy.",
-                         no="The nucleic acid is not what acts (e.g. only a marker or safety switch).",
-                         unknown="Whether the effect comes from the delivered sequence is not known.")
+    return gene_therapy_by_sequence(
+        c, ("nucleic_acid.origin", "nucleic_acid.vehicle", "nucleic_acid.genome_editing",
+            "nucleic_acid.effect_from_sequence"),
+        edits="It edits the genome: a gene therapy.",
+        natural="A wild-type or attenuated organism's own genome: a biologic prepared from micro-organisms, not a "
+        "gene therapy.",
+        synthetic="A chemically synthesised oligonucleotide: a pharmaceutical drug.",
+        yes="The delivered nucleic acid acts through its sequence: a gene therapy.",
+        no="The nucleic acid is not what acts (e.g. only a marker or safety switch).",
+        unknown="Whether the effect comes from the delivered sequence is not known.")
 
 
 @rule(
@@ -347,21 +336,11 @@ def device_led(c: Inquiry) -> Answer:
     if c.fact("cells_or_tissues.tissue_origin") in {TissueOrigin.heart_valve, TissueOrigin.dura_mater}:
         return Answer(True, "Heart valves and dura mater are regulated as medical devices.",
                       ("cells_or_tissues.tissue_origin",))
-    paths = ("device.present", "device.integral", "cells_or_tissues.viability", "device.cells_primary_action")
-    if c.fact("device.present") is not True or c.fact("device.integral") is False:
-        return Answer(False, "No integral device part.", paths)
-    viability = c.fact("cells_or_tissues.viability")
-    if viability is None:
-        return Answer(None, "Whether the cells are alive is not known.", paths,
-                      missing=("cells_or_tissues.viability",))
-    if viability != Viability.non_viable:
-        return Answer(False, "Viable cells with a device: a drug-led combination product.", paths)
-    primary = c.fact("device.cells_primary_action")
-    if primary is None:
-        return Answer(None, "Whether the non-viable cells' action is primary is not known.", paths,
-                      missing=("device.cells_primary_action",))
-    return Answer(not primary, "The device achieves the principal action: a medical device." if not primary
-                  else "The non-viable cells' action is primary: a drug.", paths)
+    return device_achieves_principal_action(
+        c, ("device.present", "device.integral", "cells_or_tissues.viability", "device.cells_primary_action"),
+        viable="Viable cells with a device: a drug-led combination product.",
+        device_acts="The device achieves the principal action: a medical device.",
+        cells_act="The non-viable cells' action is primary: a drug.")
 
 
 @rule(
@@ -422,7 +401,7 @@ def _decide(c: Inquiry) -> Decision:
     if has_nucleic_acid:
         if c.ask("CA-G1"):
             return _biologic(c)
-        if c.fact("nucleic_acid.origin") == NucleicAcidOrigin.synthetic and not _has_cells(c):
+        if c.fact("nucleic_acid.origin") == NucleicAcidOrigin.synthetic and not has_cells(c):
             c.ask("CA-D0")
             return Decision("drug", "new_drug_submission")
     cells = c.facts.cells_or_tissues
@@ -465,11 +444,6 @@ def _decide(c: Inquiry) -> Decision:
     c.ask("CA-C6")
     c.pathway_notes.append("cto_clinical_trial_exclusion")
     return Decision("CTO regulations", "cto_registration")
-
-
-def _has_cells(c: Inquiry) -> bool:
-    cells = c.facts.cells_or_tissues
-    return cells is not None and cells.present is not False
 
 
 def procedure(c: Inquiry) -> Decision:

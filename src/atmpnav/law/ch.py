@@ -27,13 +27,13 @@ from atmpnav.facts import (
     Manipulation,
     ModeOfAction,
     NucleicAcidOrigin,
-    ProductRole,
     SpecialCategory,
     Vehicle,
     Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
 from atmpnav.law.judgements import judged, judged_answer, missing_for
+from atmpnav.law.shared_tests import finished_medical_product, has_cells
 
 TXG = date(2007, 7, 1)  # Transplantation Act (SR 810.21) in force [K]
 TRANSPLANT_PRODUCTS = date(2020, 1, 1)  # 'transplant products' replace 'standardised transplants' [V]
@@ -85,18 +85,11 @@ def _paths(*names: str) -> tuple[str, ...]:
     valid_from=TXG,
 )
 def therapeutic_product(c: Inquiry) -> Answer:
-    paths = _paths("product_role", "for_human_administration", "claimed_purpose")
-    if c.fact("product_role") == ProductRole.starting_material:
-        return Answer(False, "A starting material is controlled within the finished product's authorisation.", paths)
-    if c.fact("for_human_administration") is False:
-        return Answer(False, "Not administered to humans.", paths)
-    if c.fact("claimed_purpose") == ClaimedPurpose.none:
-        return Answer(False, "No medical claim: not a medicinal product by presentation.", paths)
-    missing = [p for p in ("product_role", "for_human_administration") if c.fact(p) is None]
-    if missing:
-        return Answer(None, "Whether it is the finished product given to patients is not known.", paths,
-                      missing=tuple(missing))
-    return Answer(True, "The finished product is given to patients.", paths)
+    return finished_medical_product(
+        c, starting_material="A starting material is controlled within the finished product's authorisation.",
+        not_administered="Not administered to humans.",
+        no_medical_claim="No medical claim: not a medicinal product by presentation.",
+        yes="The finished product is given to patients.")
 
 
 @rule(
@@ -382,13 +375,13 @@ def _not_atmp(regime: str) -> Decision:
     return Decision("not ATMP", regime)
 
 
-def _nucleic_acid(c: Inquiry, has_cells: bool) -> Decision | None:
+def _nucleic_acid(c: Inquiry, with_cells: bool) -> Decision | None:
     origin = c.fact("nucleic_acid.origin")
     vehicle = c.fact("nucleic_acid.vehicle")
     editing = c.fact("nucleic_acid.genome_editing")
     if origin == NucleicAcidOrigin.natural and editing in {None, GenomeEditing.none}:
         return _not_atmp("medicinal_product")
-    if has_cells and c.fact("cells_or_tissues.form") == CellForm.intact_cells:
+    if with_cells and c.fact("cells_or_tissues.form") == CellForm.intact_cells:
         return None  # nucleic acid delivered to cells before administration: the cells decide (CH-G2, CH-2)
     if judged(c, "vaccine_against_infectious_disease") or vehicle in {Vehicle.mrna, Vehicle.oligonucleotide} or \
             (origin == NucleicAcidOrigin.synthetic and editing in {None, GenomeEditing.none}):
@@ -397,7 +390,7 @@ def _nucleic_acid(c: Inquiry, has_cells: bool) -> Decision | None:
         return Decision("nucleic-acid medicinal product", "swissmedic_authorisation")
     if c.ask("CH-G1"):
         return Decision("gene therapy product", "swissmedic_authorisation")
-    if has_cells:
+    if with_cells:
         return None
     c.ask("CH-N1")
     _swissmedic_notion(c)
@@ -476,11 +469,10 @@ def procedure(c: Inquiry) -> Decision:
     if c.fact("special_category") == SpecialCategory.intestinal_microbiota:
         c.notes.append("Intestinal microbiota: no Swiss rule is encoded; the regime is 'other' [U].")
         return _not_atmp("other")
-    cells_block = c.facts.cells_or_tissues
-    has_cells = cells_block is not None and cells_block.present is not False
-    if has_cells and cells_block is not None and cells_block.present is None:
+    with_cells = has_cells(c)
+    if with_cells and c.fact("cells_or_tissues.present") is None:
         c.need("cells_or_tissues.present")
-    if c.fact("claimed_purpose") == ClaimedPurpose.cosmetic and has_cells and \
+    if c.fact("claimed_purpose") == ClaimedPurpose.cosmetic and with_cells and \
             c.fact("cells_or_tissues.source") != CellSource.xenogeneic:
         c.ask("CH-S5")
     if c.facts.nucleic_acid is not None:
@@ -488,10 +480,10 @@ def procedure(c: Inquiry) -> Decision:
         if present is None:
             c.need("nucleic_acid.present")
         if present:
-            decision = _nucleic_acid(c, has_cells)
+            decision = _nucleic_acid(c, with_cells)
             if decision:
                 return decision
-    if not has_cells:
+    if not with_cells:
         if c.fact("biological_active_substance") is None and c.facts.nucleic_acid is None:
             c.need("biological_active_substance")
         return _not_atmp("medicinal_product")

@@ -27,7 +27,6 @@ from atmpnav.facts import (
     Manipulation,
     ModeOfAction,
     NucleicAcidOrigin,
-    ProductRole,
     SpecialCategory,
     TissueOrigin,
     Vehicle,
@@ -35,6 +34,7 @@ from atmpnav.facts import (
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
 from atmpnav.law.judgements import judged, missing_for
+from atmpnav.law.shared_tests import finished_medical_product, has_cells
 
 PMD_ACT_2014 = date(2014, 11, 25)  # regenerative medical products created by the 2013 amendment, in force [V]
 ASRM_IN_FORCE = date(2014, 11, 25)  # ASRM in force [V]
@@ -89,19 +89,11 @@ _PROCESSING = frozenset({Manipulation.expansion, Manipulation.activation, Manipu
     valid_from=PMD_ACT_2014,
 )
 def medical_use(c: Inquiry) -> Answer:
-    paths = ("product_role", "for_human_administration", "claimed_purpose")
-    if c.fact("product_role") == ProductRole.starting_material:
-        return Answer(False, "A starting material of another product (its quality is controlled in that product's "
-                      "approval).", paths)
-    if c.fact("for_human_administration") is False:
-        return Answer(False, "Not given to patients.", paths)
-    if c.fact("claimed_purpose") == ClaimedPurpose.none:
-        return Answer(False, "No medical purpose.", paths)
-    missing = [p for p in ("product_role", "for_human_administration") if c.fact(p) is None]
-    if missing:
-        return Answer(None, "Whether it is the finished product given to patients is not known.", paths,
-                      missing=tuple(missing))
-    return Answer(True, "A finished product for medical use.", paths)
+    return finished_medical_product(
+        c, starting_material="A starting material of another product (its quality is controlled in that product's "
+        "approval).",
+        not_administered="Not given to patients.", no_medical_claim="No medical purpose.",
+        yes="A finished product for medical use.")
 
 
 @rule(
@@ -292,8 +284,8 @@ JP.add(Rule("JP-A1", "ASRM scope (with in vivo gene therapy)", "Would using the 
 def asrm_class(c: Inquiry) -> Answer:
     paths = ("cells_or_tissues.source", "cells_or_tissues.tissue_origin", "cells_or_tissues.manipulations",
              "cells_or_tissues.somatic_stem_cells", "cells_or_tissues.same_essential_function", "nucleic_acid.vehicle")
-    has_cells = c.fact("cells_or_tissues.present") and c.fact("cells_or_tissues.form") == CellForm.intact_cells
-    if not has_cells:
+    intact_cells = c.fact("cells_or_tissues.present") and c.fact("cells_or_tissues.form") == CellForm.intact_cells
+    if not intact_cells:
         return Answer("I", "In vivo gene therapy is class I.", paths)
     steps = set(c.fact("cells_or_tissues.manipulations") or [])
     source = c.fact("cells_or_tissues.source")
@@ -398,12 +390,11 @@ def procedure(c: Inquiry) -> Decision:
         return _not_rmp("other")
     if special == SpecialCategory.intestinal_microbiota:
         return _not_rmp("other")
-    cells_block = c.facts.cells_or_tissues
-    has_cells = cells_block is not None and cells_block.present is not False
-    if has_cells and cells_block is not None and cells_block.present is None:
+    with_cells = has_cells(c)
+    if with_cells and c.fact("cells_or_tissues.present") is None:
         c.need("cells_or_tissues.present")
-    intact = has_cells and c.fact("cells_or_tissues.form") == CellForm.intact_cells
-    if has_cells and c.fact("cells_or_tissues.form") is None:
+    intact = with_cells and c.fact("cells_or_tissues.form") == CellForm.intact_cells
+    if with_cells and c.fact("cells_or_tissues.form") is None:
         c.need("cells_or_tissues.form")
     if intact and c.fact("cells_or_tissues.viability") == Viability.non_viable and \
             c.fact("cells_or_tissues.mode_of_action") == ModeOfAction.physical_structural:

@@ -15,15 +15,13 @@ from atmpnav.facts import (
     CellForm,
     CellSource,
     ClaimedPurpose,
-    GenomeEditing,
-    NucleicAcidOrigin,
     ProductRole,
     SpecialCategory,
-    Vehicle,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
-from atmpnav.law.judgements import judged, judged_answer
+from atmpnav.law.judgements import judged
 from atmpnav.law.processing import minimal_manipulation, state_uncertain
+from atmpnav.law.shared_tests import finished_product_for_people, gene_therapy_by_sequence, has_cells
 
 ACT_IN_FORCE = date(2020, 8, 28)
 TREATMENT_SYSTEM = date(2025, 2, 21)  # Act No. 20331 (promulgated 2024-02-20) takes effect
@@ -66,18 +64,9 @@ rule = KR.define
     valid_from=ACT_IN_FORCE,
 )
 def medicine(c: Inquiry) -> Answer:
-    paths = ("product_role", "for_human_administration")
-    if c.fact("product_role") == ProductRole.starting_material:
-        return Answer(False, "A starting material is controlled within the finished product's approval.", paths)
-    if c.fact("for_human_administration") is False:
-        return Answer(False, "Used only outside the body: not itself a medicine.", paths)
-    if c.fact("product_role") is None:
-        return Answer(None, "Whether this is the finished product or a starting material is not known.", paths,
-                      missing=("product_role",))
-    if c.fact("for_human_administration") is None:
-        return Answer(None, "Whether the product is given to patients is not known.", paths,
-                      missing=("for_human_administration",))
-    return Answer(True, "A product given to patients.", paths)
+    return finished_product_for_people(
+        c, starting_material="A starting material is controlled within the finished product's approval.",
+        outside_body="Used only outside the body: not itself a medicine.", yes="A product given to patients.")
 
 
 @rule(
@@ -164,21 +153,15 @@ def beyond_minimal(c: Inquiry) -> Answer:
 
 
 def _gene_transfer(c: Inquiry) -> Answer:
-    paths = ("nucleic_acid.origin", "nucleic_acid.vehicle", "nucleic_acid.effect_from_sequence",
-             "nucleic_acid.genome_editing")
-    if c.fact("nucleic_acid.genome_editing") in {GenomeEditing.nucleic_acid_encoded, GenomeEditing.protein_only}:
-        return Answer(True, "Genetic material is altered: gene therapy.", paths)
-    origin = c.fact("nucleic_acid.origin")
-    if origin is None:
-        return Answer(None, "How the nucleic acid is made is not known.", paths, missing=("nucleic_acid.origin",))
-    if origin == NucleicAcidOrigin.natural or (origin == NucleicAcidOrigin.synthetic
-                                               and c.fact("nucleic_acid.vehicle") != Vehicle.mrna):
-        return Answer(False, "No genetic material is transferred to be expressed (a synthetic oligonucleotide or "
-                      "a natural organism).", paths)
-    return judged_answer(c, "nucleic_acid.effect_from_sequence", paths,
-                         yes="Genetic material is transferred into the body, or into cells that are then given.",
-                         no="The nucleic acid is not what acts.",
-                         unknown="Whether the effect comes from the transferred genetic material is not known.")
+    no_transfer = "No genetic material is transferred to be expressed (a synthetic oligonucleotide or a natural " \
+        "organism)."
+    return gene_therapy_by_sequence(
+        c, ("nucleic_acid.origin", "nucleic_acid.vehicle", "nucleic_acid.effect_from_sequence",
+            "nucleic_acid.genome_editing"),
+        edits="Genetic material is altered: gene therapy.", natural=no_transfer, synthetic=no_transfer,
+        yes="Genetic material is transferred into the body, or into cells that are then given.",
+        no="The nucleic acid is not what acts.",
+        unknown="Whether the effect comes from the transferred genetic material is not known.")
 
 
 @rule(
@@ -283,15 +266,13 @@ def _decide(c: Inquiry) -> Decision:
     nucleic = c.facts.nucleic_acid
     if nucleic is not None and nucleic.present is None:
         c.need("nucleic_acid.present")
-    cells = c.facts.cells_or_tissues
-    has_cells = cells is not None and cells.present is not False
-    if nucleic is not None and nucleic.present and not has_cells and c.ask("KR-G1"):
+    if nucleic is not None and nucleic.present and not has_cells(c) and c.ask("KR-G1"):
         c.ask("KR-3")
         return _advanced(c, "gene")
-    if not has_cells:
+    if not has_cells(c):
         c.ask("KR-S2")
         return Decision(NOT_ABP, "pharmaceutical_affairs_act")
-    if cells.present is None:
+    if c.fact("cells_or_tissues.present") is None:
         c.need("cells_or_tissues.present")
     if c.fact("cells_or_tissues.blood_component"):
         c.ask("KR-S2")
