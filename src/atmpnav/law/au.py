@@ -31,7 +31,7 @@ from atmpnav.law.processing import (
     in_force,
     minimal_manipulation,
     same_function,
-    state_uncertain,
+    stating_uncertain,
 )
 from atmpnav.law.shared_tests import (
     GENOME_EDITORS,
@@ -39,6 +39,7 @@ from atmpnav.law.shared_tests import (
     finished_product_for_people,
     gene_therapy_by_sequence,
     has_cells,
+    nucleic_acid_present,
 )
 
 BIOLOGICALS = date(2011, 5, 31)  # biologicals framework; Things that are not Biologicals Determination registered
@@ -488,14 +489,13 @@ def _decide(c: Inquiry) -> Decision:
         c.ask("AU-F1")
         return Decision(CLASS_2, "artg_biological")
     nucleic = c.facts.nucleic_acid
-    if nucleic is not None and nucleic.present is None:
-        c.need("nucleic_acid.present")
+    with_nucleic_acid = nucleic_acid_present(c)
     if not has_cells(c):
         if judged(c, "vaccine_against_infectious_disease"):
             c.ask("AU-B2")
             c.ask("AU-G2")
             return Decision(MEDICINE, "artg_prescription_medicine")
-        if nucleic is not None and nucleic.present and c.ask("AU-G1"):
+        if with_nucleic_acid and c.ask("AU-G1"):
             c.ask("AU-B2")
             return Decision(MEDICINE, "artg_prescription_medicine", advanced=True)
         if nucleic is None and c.fact("biological_active_substance") is None:
@@ -528,10 +528,4 @@ def _decide(c: Inquiry) -> Decision:
     return _class(c)
 
 
-def procedure(c: Inquiry) -> Decision:
-    decision = _decide(c)
-    state_uncertain(c)
-    return decision
-
-
-AU.procedure = procedure
+AU.procedure = stating_uncertain(_decide)

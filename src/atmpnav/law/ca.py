@@ -27,13 +27,14 @@ from atmpnav.law.processing import (
     in_force,
     minimal_manipulation,
     same_function,
-    state_uncertain,
+    stating_uncertain,
 )
 from atmpnav.law.shared_tests import (
     device_achieves_principal_action,
     finished_product_for_people,
     gene_therapy_by_sequence,
     has_cells,
+    nucleic_acid_present,
 )
 
 CTO_IN_FORCE = date(2007, 12, 7)  # registered 2007-06-07, in force six months later (s. 79(1))
@@ -394,11 +395,7 @@ def _decide(c: Inquiry) -> Decision:
             c.ask("CA-C6")
             return Decision("CTO regulations", "cto_registration")
         return _biologic(c)
-    nucleic = c.facts.nucleic_acid
-    has_nucleic_acid = nucleic is not None and nucleic.present is not False
-    if nucleic is not None and nucleic.present is None:
-        c.need("nucleic_acid.present")
-    if has_nucleic_acid:
+    if nucleic_acid_present(c):
         if c.ask("CA-G1"):
             return _biologic(c)
         if c.fact("nucleic_acid.origin") == NucleicAcidOrigin.synthetic and not has_cells(c):
@@ -446,11 +443,5 @@ def _decide(c: Inquiry) -> Decision:
     return Decision("CTO regulations", "cto_registration")
 
 
-def procedure(c: Inquiry) -> Decision:
-    decision = _decide(c)
-    state_uncertain(c)
-    return decision
-
-
-CA.procedure = procedure
+CA.procedure = stating_uncertain(_decide)
 

@@ -33,7 +33,7 @@ from atmpnav.facts import (
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
 from atmpnav.law.judgements import judged, judged_answer, missing_for
-from atmpnav.law.shared_tests import finished_medical_product, has_cells
+from atmpnav.law.shared_tests import cells_present, finished_medical_product, nucleic_acid_present
 
 TXG = date(2007, 7, 1)  # Transplantation Act (SR 810.21) in force [K]
 TRANSPLANT_PRODUCTS = date(2020, 1, 1)  # 'transplant products' replace 'standardised transplants' [V]
@@ -469,20 +469,14 @@ def procedure(c: Inquiry) -> Decision:
     if c.fact("special_category") == SpecialCategory.intestinal_microbiota:
         c.notes.append("Intestinal microbiota: no Swiss rule is encoded; the regime is 'other' [U].")
         return _not_atmp("other")
-    with_cells = has_cells(c)
-    if with_cells and c.fact("cells_or_tissues.present") is None:
-        c.need("cells_or_tissues.present")
+    with_cells = cells_present(c)
     if c.fact("claimed_purpose") == ClaimedPurpose.cosmetic and with_cells and \
             c.fact("cells_or_tissues.source") != CellSource.xenogeneic:
         c.ask("CH-S5")
-    if c.facts.nucleic_acid is not None:
-        present = c.fact("nucleic_acid.present")
-        if present is None:
-            c.need("nucleic_acid.present")
-        if present:
-            decision = _nucleic_acid(c, with_cells)
-            if decision:
-                return decision
+    if nucleic_acid_present(c):
+        decision = _nucleic_acid(c, with_cells)
+        if decision:
+            return decision
     if not with_cells:
         if c.fact("biological_active_substance") is None and c.facts.nucleic_acid is None:
             c.need("biological_active_substance")

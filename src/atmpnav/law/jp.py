@@ -34,7 +34,7 @@ from atmpnav.facts import (
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
 from atmpnav.law.judgements import judged, missing_for
-from atmpnav.law.shared_tests import finished_medical_product, has_cells
+from atmpnav.law.shared_tests import cells_present, finished_medical_product, nucleic_acid_present
 
 PMD_ACT_2014 = date(2014, 11, 25)  # regenerative medical products created by the 2013 amendment, in force [V]
 ASRM_IN_FORCE = date(2014, 11, 25)  # ASRM in force [V]
@@ -390,9 +390,7 @@ def procedure(c: Inquiry) -> Decision:
         return _not_rmp("other")
     if special == SpecialCategory.intestinal_microbiota:
         return _not_rmp("other")
-    with_cells = has_cells(c)
-    if with_cells and c.fact("cells_or_tissues.present") is None:
-        c.need("cells_or_tissues.present")
+    with_cells = cells_present(c)
     intact = with_cells and c.fact("cells_or_tissues.form") == CellForm.intact_cells
     if with_cells and c.fact("cells_or_tissues.form") is None:
         c.need("cells_or_tissues.form")
@@ -414,15 +412,11 @@ def procedure(c: Inquiry) -> Decision:
             return Decision(CELL_PROCESSED, "pmd_act", asrm_class=_asrm(c))
         asrm = _asrm(c)
         return Decision(NOT_RMP, "asrm" if asrm else "other", asrm_class=asrm)
-    if c.facts.nucleic_acid is not None:
-        present = c.fact("nucleic_acid.present")
-        if present is None:
-            c.need("nucleic_acid.present")
-        if present:
-            if c.ask("JP-G1"):
-                c.ask("JP-2")
-                return Decision(GENE_THERAPY, "pmd_act", asrm_class=_asrm(c))
-            return _not_rmp("drug")
+    if nucleic_acid_present(c):
+        if c.ask("JP-G1"):
+            c.ask("JP-2")
+            return Decision(GENE_THERAPY, "pmd_act", asrm_class=_asrm(c))
+        return _not_rmp("drug")
     return _not_rmp("drug")  # cell-free derivatives, proteins, chemicals: the drug rules
 
 

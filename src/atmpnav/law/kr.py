@@ -20,8 +20,13 @@ from atmpnav.facts import (
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
 from atmpnav.law.judgements import judged
-from atmpnav.law.processing import minimal_manipulation, state_uncertain
-from atmpnav.law.shared_tests import finished_product_for_people, gene_therapy_by_sequence, has_cells
+from atmpnav.law.processing import minimal_manipulation, stating_uncertain
+from atmpnav.law.shared_tests import (
+    finished_product_for_people,
+    gene_therapy_by_sequence,
+    has_cells,
+    nucleic_acid_present,
+)
 
 ACT_IN_FORCE = date(2020, 8, 28)
 TREATMENT_SYSTEM = date(2025, 2, 21)  # Act No. 20331 (promulgated 2024-02-20) takes effect
@@ -263,10 +268,7 @@ def _decide(c: Inquiry) -> Decision:
         regime = c.ask("KR-S2")
         return Decision(NOT_ABP, {"organ": "organ_transplant_act", "reproductive": "bioethics_and_safety_act",
                                   "vaccine": "pharmaceutical_affairs_act"}[str(regime)])
-    nucleic = c.facts.nucleic_acid
-    if nucleic is not None and nucleic.present is None:
-        c.need("nucleic_acid.present")
-    if nucleic is not None and nucleic.present and not has_cells(c) and c.ask("KR-G1"):
+    if nucleic_acid_present(c) and not has_cells(c) and c.ask("KR-G1"):
         c.ask("KR-3")
         return _advanced(c, "gene")
     if not has_cells(c):
@@ -289,10 +291,4 @@ def _decide(c: Inquiry) -> Decision:
     return _advanced(c, str(c.ask("KR-3")))
 
 
-def procedure(c: Inquiry) -> Decision:
-    decision = _decide(c)
-    state_uncertain(c)
-    return decision
-
-
-KR.procedure = procedure
+KR.procedure = stating_uncertain(_decide)

@@ -8,8 +8,10 @@ reprogramming are not) and from ``same_essential_function``. A case-by-case step
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from atmpnav.facts import ANNEX_I_MANIPULATIONS, SUBSTANTIAL_MANIPULATIONS
-from atmpnav.law.base import Answer, Inquiry
+from atmpnav.law.base import Answer, Decision, Inquiry
 from atmpnav.law.judgements import judged
 
 
@@ -66,6 +68,17 @@ def state_uncertain(c: Inquiry) -> None:
         note = f"{rule.id}: {rule.reading}"
         if uncertain and rule.reading and record.answer.value is False and note not in c.notes:
             c.notes.append(note)
+
+
+def stating_uncertain(decide: Callable[[Inquiry], Decision]) -> Callable[[Inquiry], Decision]:
+    """The procedure ``decide`` followed, once it has decided, by :func:`state_uncertain`."""
+
+    def procedure(c: Inquiry) -> Decision:
+        decision = decide(c)
+        state_uncertain(c)
+        return decision
+
+    return procedure
 
 
 def in_force(c: Inquiry, rule_id: str) -> bool:

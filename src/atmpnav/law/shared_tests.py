@@ -2,7 +2,8 @@
 
 What is shared is the mechanics: which facts are read in which order, what an unknown fact asks, and which facts
 an answer names. Each rule set keeps its rule ids, citations, dates and readings in its own module and passes
-its own explanations in, so a rule's steps read exactly as that regulator's law says them.
+its own explanations in, so a rule's steps read exactly as that regulator's law says them. The presence checks
+the procedures start from are here too.
 """
 
 from __future__ import annotations
@@ -18,6 +19,21 @@ def has_cells(c: Inquiry) -> bool:
     """Whether the facts describe cells or tissues that are not said to be absent (unknown presence counts)."""
     cells = c.facts.cells_or_tissues
     return cells is not None and cells.present is not False
+
+
+def cells_present(c: Inquiry) -> bool:
+    """Whether the product has cells or tissues; described cells whose presence is unknown are asked (blocks)."""
+    if has_cells(c) and c.fact("cells_or_tissues.present") is None:
+        c.need("cells_or_tissues.present")
+    return has_cells(c)
+
+
+def nucleic_acid_present(c: Inquiry) -> bool:
+    """Whether the product has nucleic acid; a described nucleic acid whose presence is unknown is asked (blocks)."""
+    nucleic = c.facts.nucleic_acid
+    if nucleic is not None and nucleic.present is None:
+        c.need("nucleic_acid.present")
+    return nucleic is not None and nucleic.present is True
 
 
 def finished_product_for_people(c: Inquiry, *, starting_material: str, outside_body: str, yes: str) -> Answer:
