@@ -30,7 +30,10 @@ EU_REGIMES = (
 
 
 class Step(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """One rule asked and answered. Immutable: the engine shares equal steps between verdicts (engine._steps);
+    to add evidence, a view makes a copy (``model_copy(update=...)``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     rule: str
     question: str
