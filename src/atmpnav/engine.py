@@ -13,7 +13,7 @@ from atmpnav.law import JURISDICTIONS, priors
 from atmpnav.law.ambiguities import AMBIGUITIES
 from atmpnav.law.base import Blocked, Decision, Inquiry, RuleSet, Unresolved
 from atmpnav.questions import QUESTIONS
-from atmpnav.verdict import Envelope, Step, Verdict
+from atmpnav.verdict import Envelope, Missing, Step, Verdict
 
 EXPLORE_BUDGET = 64  # rule-set runs spent estimating likely_outcome for an undetermined verdict
 UNRESOLVED = "(unresolved)"
@@ -104,13 +104,15 @@ def _ambiguity_note(code: str) -> dict[str, str]:
     return {"id": found.id, "title": found.title, "explanation": found.explanation}
 
 
-def _missing(paths: list[str]) -> list[dict[str, Any]]:
-    out = []
-    for path in paths:
-        q = QUESTIONS.get(path)
-        out.append({"fact": path, "question": q.text if q else path, "help": q.help if q else "",
-                    "options": list(q.options) if q else []})
-    return out
+@cache
+def _missing_fact(path: str) -> Missing:
+    q = QUESTIONS.get(path)
+    return Missing(fact=path, question=q.text if q else path, help=q.help if q else "",
+                   options=list(q.options) if q else [])
+
+
+def _missing(paths: list[str]) -> list[Missing]:
+    return [_missing_fact(path) for path in paths]
 
 
 def classify_one(facts: ProductFacts, jurisdiction: str = "EU", as_of: date | str | None = None) -> Verdict:

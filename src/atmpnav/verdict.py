@@ -46,7 +46,9 @@ class Step(BaseModel):
 
 
 class Missing(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A fact the rules need, with its question. Immutable: shared between verdicts (engine._missing)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     fact: str
     question: str
