@@ -107,3 +107,19 @@ def test_real_world_phrasing() -> None:
     assert dermis.facts.claimed_purpose == "regenerate_repair_replace"  # "treated" is a process here
     cells = dermis.facts.cells_or_tissues
     assert cells is not None and cells.viability == "non_viable" and "decellularisation" in cells.manipulations
+
+
+def test_the_one_scan_finds_exactly_the_types_whose_patterns_match() -> None:
+    # matching_types scans all types at once (only at word starts); it must agree with searching each
+    # type's own pattern, also for types named inside another type's words and for texts of the corpus.
+    from atmpnav.text.defaults import matching_types
+
+    types = domain_defaults().types
+    texts = [c.text for c in corpus()] + [
+        "Autologous TILs and dendritic cells pulsed with tumour lysate for melanoma",
+        "Activated NK cells expanded on feeders, and adipose-derived stem cells, for cancer",
+        "An oncolytic HSV with an AAV-derived promoter; mRNA and siRNA in lipid nanoparticles",
+    ]
+    for text in texts:
+        naive = [t.id for t in types if t.pattern.search(text) and not (t.unless and t.unless.search(text))]
+        assert [t.id for t in matching_types(text)] == naive, text

@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from atmpnav.text.cache import load_yaml
+from atmpnav.text.extract import Layer, _layer_sources
 
 _FLAGS = re.IGNORECASE
 
@@ -51,8 +52,9 @@ class Defaults:
     types: tuple[ProductType, ...]
     claims: tuple[ClaimMapping, ...]
     point_of_care: re.Pattern[str]
-    # every type's patterns in one alternation (group t<n> = types[n]): one scan finds the types named
-    any_type: re.Pattern[str]
+    # every type's patterns as one layer (group c<n> = types[n]): one scan, tried only at word starts
+    # (every type pattern starts with \b), finds the types named
+    any_type: Layer
 
 
 def _either(patterns: list[str]) -> str:
@@ -71,8 +73,8 @@ def domain_defaults() -> Defaults:
     defaults_text, claims_text = _text("defaults.yaml"), _text("claims.yaml")
     raw = load_yaml("defaults.yaml", defaults_text)
     claims = load_yaml("claims.yaml", claims_text)
-    scan = "|".join(f"(?P<t{n}>{_either(t['patterns'])})" for n, t in enumerate(raw["types"]))
-    sources = [scan, raw["point_of_care"]]
+    concepts, by_first, fallback = _layer_sources("types", raw["types"])
+    sources = [*by_first.values(), fallback, raw["point_of_care"]]
     for entry in (*raw["types"], *claims["mappings"]):
         sources.append(_either(entry["patterns"]))
         if entry.get("unless"):
@@ -92,8 +94,8 @@ def domain_defaults() -> Defaults:
                      m["claim"], m["said"], m["because"], tuple(m.get("precedents") or ()))
         for m in claims["mappings"]
     )
-    return Defaults(str(raw["version"]), str(raw["as_of"]), types, mappings, regex[raw["point_of_care"]],
-                    regex[scan])
+    scan = Layer(concepts, {char: regex[src] for char, src in by_first.items()}, regex[fallback])
+    return Defaults(str(raw["version"]), str(raw["as_of"]), types, mappings, regex[raw["point_of_care"]], scan)
 
 
 def matching_types(text: str) -> list[ProductType]:
