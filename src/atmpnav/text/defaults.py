@@ -40,6 +40,7 @@ class ClaimMapping:
     pattern: re.Pattern[str]
     unless: re.Pattern[str] | None
     claim: str
+    action: str | None  # the intended action the mapping also implies (cells_or_tissues.intended_action)
     said: str
     because: str
     precedents: tuple[str, ...]
@@ -91,7 +92,7 @@ def domain_defaults() -> Defaults:
     )
     mappings = tuple(
         ClaimMapping(m["id"], frozenset(m["cells"]), regex[_either(m["patterns"])], optional(m.get("unless")),
-                     m["claim"], m["said"], m["because"], tuple(m.get("precedents") or ()))
+                     m["claim"], m.get("action"), m["said"], m["because"], tuple(m.get("precedents") or ()))
         for m in claims["mappings"]
     )
     scan = Layer(concepts, {char: regex[src] for char, src in by_first.items()}, regex[fallback])
