@@ -3,9 +3,11 @@
 Data sets, each reported separately:
   * labelled:    bench/data/labelled_descriptions.yaml (written for this benchmark before the
                  extractor was tuned; its errors were then used to improve the vocabulary);
-  * heldout:     bench/data/heldout_descriptions.yaml (written after tuning, never tuned on);
+  * heldout:     bench/data/heldout_descriptions.yaml (written after tuning; its errors were used to improve
+                 the vocabulary on 2026-12-02 (H15, H19, H20), so it is no longer an untuned estimate);
   * independent: bench/data/independent_descriptions.yaml (40 descriptions by a separate author who saw
-                 neither the extractor nor the other sets; labelled from rules.md only; never tuned on);
+                 neither the extractor nor the other sets; labelled from rules.md only; its errors were used
+                 to improve the vocabulary on 2026-12-02 (I02, I17, I25, I34): no longer untuned);
   * ema:         the EMA/CAT summaries of the precedent corpus (authorised products and CAT outcomes,
                  src/atmpnav/data/precedents.yaml), leave-one-out: a case and its product group are left
                  out of the precedent search and of the learned model's training data;
@@ -67,8 +69,8 @@ INDEPENDENT_SETS = ("heldout", "independent", "ema", "registry-eu", "registry-us
 US_CLASSES = ("351 gene therapy", "351 biologic")  # the outcomes of a BLA licence (scored)
 US_SET = ("us-rules", "Registry rows, every US product under the US rules vs the outcome of its licence (351 BLA)")
 SETS = (("labelled", "Labelled descriptions (written first; used while tuning)"),
-        ("heldout", "Fresh held-out descriptions (written after tuning; never tuned on)"),
-        ("independent", "Independent descriptions (another author; never seen or tuned on)"),
+        ("heldout", "Held-out descriptions (written after tuning; tuned on since 2026-12-02)"),
+        ("independent", "Independent descriptions (another author; tuned on since 2026-12-02)"),
         ("ema", "EMA/CAT summaries of the precedent corpus, leave-one-out"),
         ("testcases", "The project's own test cases of the corpus, leave-one-out"),
         ("registry-eu", "Registry rows, EU-authorised products vs their official category, leave-one-out"),
