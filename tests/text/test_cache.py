@@ -54,3 +54,17 @@ def test_vocabulary_from_the_cache_extracts_the_same(tmp_path: Path, monkeypatch
         assert extract.extract_facts(text).facts == expected
     assert (tmp_path / "vocabulary.pickle").exists()
     extract.vocabulary.cache_clear()
+
+
+def test_domain_defaults_from_the_cache_assume_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from atmpnav.text import defaults, extract
+
+    text = "Autologous tumour-infiltrating lymphocytes and mesenchymal stromal cells for knee cartilage"
+    expected = extract.extract_facts(text)
+    monkeypatch.setenv("ATMPNAV_CACHE_DIR", str(tmp_path))
+    for _ in range(2):  # built and written, then read back
+        defaults.domain_defaults.cache_clear()
+        again = extract.extract_facts(text)
+        assert again.facts == expected.facts and again.assumptions == expected.assumptions
+    assert (tmp_path / "defaults.pickle").exists()
+    defaults.domain_defaults.cache_clear()

@@ -69,12 +69,21 @@ def _text(name: str) -> str:
 @cache
 def domain_defaults() -> Defaults:
     """Load and compile both files once per process (compiled patterns cached on disk by content)."""
-    from atmpnav.text.cache import compile_all
+    from pathlib import Path
+
+    from atmpnav.text import extract
+    from atmpnav.text.cache import cached, compile_all, content_key
 
     defaults_text, claims_text = _text("defaults.yaml"), _text("claims.yaml")
-    raw = load_yaml("defaults.yaml", defaults_text)
-    claims = load_yaml("claims.yaml", claims_text)
-    concepts, by_first, fallback = _layer_sources("types", raw["types"])
+
+    def parse() -> tuple[dict[str, Any], dict[str, Any], tuple[Any, dict[str, str], str]]:
+        raw = load_yaml("defaults.yaml", defaults_text)
+        return raw, load_yaml("claims.yaml", claims_text), _layer_sources("types", raw["types"])
+
+    # the parsed files and the type scan's alternations (working them out parses every pattern) are
+    # cached with the compiled programs, keyed by both files and the code that builds them
+    key = content_key(defaults_text, claims_text, Path(__file__).read_bytes(), Path(extract.__file__).read_bytes())
+    raw, claims, (concepts, by_first, fallback) = cached("defaults", key, parse)
     sources = [*by_first.values(), fallback, raw["point_of_care"]]
     for entry in (*raw["types"], *claims["mappings"]):
         sources.append(_either(entry["patterns"]))
