@@ -4,7 +4,8 @@ Every round runs the baseline and each command once, back to back, so a busy mac
 alike; the figure is the median over the rounds of (command time / baseline time of the same
 round), beside the median times themselves and the machine's load (``os.getloadavg``).
 
-Commands measured (each in a fresh interpreter, output discarded):
+The sources are byte-compiled first (as an install does). Commands measured (each in a fresh
+interpreter, output discarded):
 
 - ``classify car-t.yaml``: a facts file, the common CLI path (target <= 1.5x);
 - ``classify --text``: a plain description, with precedents (target <= 2.5x, issue 14);
@@ -72,6 +73,9 @@ def main() -> int:
     repeats = max(3, args.repeats)
 
     cli = atmpnav_command()
+    # What an installed package has (pip compiles it; an interpreter writes it on first import): the bytecode of
+    # the sources. Without it (PYTHONDONTWRITEBYTECODE, a fresh checkout) every start would recompile them.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True, capture_output=True)
     with tempfile.TemporaryDirectory(prefix="atmpnav-startup-") as tmp:
         env = {**os.environ, "ATMPNAV_DATA_DIR": tmp}
         env.pop("ATMPNAV_DATABASE_URL", None)
@@ -83,6 +87,10 @@ def main() -> int:
             # Context, no target: what the libraries the commands need cost to import alone.
             Figure("(context) import pydantic.BaseModel, yaml", [sys.executable, "-c",
                                                                   "import yaml; from pydantic import BaseModel"], None),
+            Figure("(context) pydantic: import and build one model", [sys.executable, "-c",
+                   "import yaml\nfrom pydantic import BaseModel\nclass M(BaseModel):\n    x: int"], None),
+            Figure("(context) import the facts and verdict models",
+                   [sys.executable, "-c", "import yaml, atmpnav.facts, atmpnav.verdict"], None),
             Figure("(context) import atmpnav.assess (no CLI)", [sys.executable, "-c", "import atmpnav.assess"], None),
             Figure("(context) import sqlalchemy.orm", [sys.executable, "-c", "import sqlalchemy.orm"], None),
         ]

@@ -11,13 +11,14 @@ import typer
 
 from atmpnav.errors import AtmpnavError, InputError
 
-app = typer.Typer(
-    name="atmpnav",
-    help="ATMP Navigator: how a gene, cell or tissue therapy is classified in law, why, and what follows.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+_SETTINGS: dict[str, Any] = {
+    "name": "atmpnav",
+    "help": "ATMP Navigator: how a gene, cell or tissue therapy is classified in law, why, and what follows.",
+    "no_args_is_help": True,
+    "add_completion": False,
+    "pretty_exceptions_enable": False,
+}
+app = typer.Typer(**_SETTINGS)
 
 AsOf = Annotated[
     str | None,
@@ -325,13 +326,34 @@ def info(as_json: AsJson = False) -> None:
 _mount_subcommands()
 
 
+def _app_for(argv: list[str]) -> typer.Typer:
+    """The app with only the command ``argv`` names (Typer builds the parameters of every command it holds
+    on each run, some 20 ms for all of them); the whole app for help or an unknown command."""
+    from typer.main import get_command_name
+
+    name = argv[0] if argv else None
+    commands = [c for c in app.registered_commands
+                if (c.name or get_command_name(c.callback.__name__ if c.callback else "")) == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not commands and not groups:
+        return app
+    lean = typer.Typer(**_SETTINGS)
+    lean.registered_commands, lean.registered_groups = commands, groups
+    lean.callback()(_group_callback)  # a group still, so the command keeps its name on the command line
+    return lean
+
+
+def _group_callback() -> None:
+    """ATMP Navigator."""
+
+
 def main() -> None:
     """Entry point: map the project's errors to exit codes once, without tracebacks."""
     from typer._click.exceptions import ClickException  # Typer vendors Click
 
     try:
         # Without standalone mode Click returns (rather than raises) the code of typer.Exit.
-        code = app(standalone_mode=False)
+        code = _app_for(sys.argv[1:])(standalone_mode=False)
     except AtmpnavError as err:
         typer.echo(f"error: {err.message}", err=True)
         sys.exit(err.exit_code)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -51,21 +52,32 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@lru_cache(maxsize=1)
+def _layout() -> tuple[tuple[str, tuple[str, ...] | None], ...]:
+    """Each top-level fact with the fields of its sub-record (None for a plain fact): fixed by the model."""
+    layout: list[tuple[str, tuple[str, ...] | None]] = []
+    for name, info in ProductFacts.model_fields.items():
+        block_types = [t for t in getattr(info.annotation, "__args__", ()) if isinstance(t, type)
+                       and issubclass(t, BaseModel)]
+        layout.append((name, tuple(block_types[0].model_fields) if block_types else None))
+    return tuple(layout)
+
+
 def build_context(facts: ProductFacts, verdict: Verdict | None) -> dict[str, Any]:
     """Facts and verdict as one flat mapping of dotted paths to plain values."""
     context: dict[str, Any] = {}
-    for name, info in ProductFacts.model_fields.items():
+    for name, subs in _layout():
         value = getattr(facts, name)
-        block_types = [t for t in getattr(info.annotation, "__args__", ()) if isinstance(t, type)
-                       and issubclass(t, BaseModel)]
-        if block_types:
-            block_type = block_types[0]
-            for sub in block_type.model_fields:
-                context[f"{name}.{sub}"] = _plain(getattr(value, sub)) if value is not None else None
-            if value is None and name in PRESENCE_BLOCKS:
+        if subs is None:
+            context[name] = _plain(value)
+        elif value is None:
+            for sub in subs:
+                context[f"{name}.{sub}"] = None
+            if name in PRESENCE_BLOCKS:
                 context[f"{name}.present"] = False
         else:
-            context[name] = _plain(value)
+            for sub in subs:
+                context[f"{name}.{sub}"] = _plain(getattr(value, sub))
     if verdict is not None:
         category = verdict.outcome if verdict.outcome != "undetermined" else verdict.likely_outcome
         context.update({
@@ -102,7 +114,7 @@ class Evaluator:
     def evaluate(self, condition: Any) -> Outcome:
         if condition is None or condition is True:
             return Outcome(True)
-        if not isinstance(condition, Mapping):
+        if type(condition) is not dict and not isinstance(condition, Mapping):  # dict first: the abc check is slow
             raise DataFormatError("condition", f"expected a mapping, got {condition!r}")
         if "all" in condition:
             return self._all([self.evaluate(c) for c in condition["all"]])
@@ -140,8 +152,8 @@ class Evaluator:
 
     def _leaf(self, condition: Mapping[str, Any]) -> Outcome:
         path = condition.get("fact")
-        ops = [op for op in LEAF_OPS if op in condition]
-        if not isinstance(path, str) or len(ops) != 1 or set(condition) - {"fact", *ops}:
+        ops = [key for key in condition if key != "fact"]  # exactly one, an operator
+        if not isinstance(path, str) or len(ops) != 1 or ops[0] not in LEAF_OPS:
             raise DataFormatError("condition", f"a leaf needs 'fact' and one of {', '.join(LEAF_OPS)}: "
                                   f"{dict(condition)!r}")
         if path not in self.context:

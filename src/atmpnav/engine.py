@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from datetime import date
+from functools import cache
 from typing import Any
 
 from atmpnav.errors import InputError, UnknownNameError
@@ -12,7 +13,7 @@ from atmpnav.law import JURISDICTIONS, priors
 from atmpnav.law.ambiguities import AMBIGUITIES
 from atmpnav.law.base import Blocked, Decision, Inquiry, RuleSet, Unresolved
 from atmpnav.questions import QUESTIONS
-from atmpnav.verdict import Envelope, Missing, Verdict
+from atmpnav.verdict import Envelope, Verdict
 
 EXPLORE_BUDGET = 64  # rule-set runs spent estimating likely_outcome for an undetermined verdict
 UNRESOLVED = "(unresolved)"
@@ -97,12 +98,12 @@ def _ambiguity_note(code: str) -> dict[str, str]:
     return {"id": found.id, "title": found.title, "explanation": found.explanation}
 
 
-def _missing(paths: list[str]) -> list[Missing]:
+def _missing(paths: list[str]) -> list[dict[str, Any]]:
     out = []
     for path in paths:
         q = QUESTIONS.get(path)
-        out.append(Missing(fact=path, question=q.text if q else path, help=q.help if q else "",
-                           options=list(q.options) if q else []))
+        out.append({"fact": path, "question": q.text if q else path, "help": q.help if q else "",
+                    "options": list(q.options) if q else []})
     return out
 
 
@@ -110,45 +111,51 @@ def classify_one(facts: ProductFacts, jurisdiction: str = "EU", as_of: date | st
     rules = ruleset(jurisdiction)
     day = parse_date(as_of)
     inquiry, decision, open_question = _run(rules, facts, day)
-    fired = []
-    for record in inquiry.steps:
-        if record.answer.value is not None and record.rule.id not in fired:
-            fired.append(record.rule.id)
+    fired: dict[str, None] = {}  # ordered, once each
     notes = list(inquiry.notes)
     for record in inquiry.steps:
-        uncertain = record.rule.confidence == "U" or record.rule.reading.startswith("[U]")
-        if uncertain and record.answer.value not in (None, False) and record.rule.reading:
-            notes.append(f"{record.rule.id}: {record.rule.reading}")
-    verdict = Verdict.model_validate({
+        rule, value = record.rule, record.answer.value
+        if value is None:
+            continue
+        fired[rule.id] = None
+        if value is not False and rule.reading and (rule.confidence == "U" or rule.reading.startswith("[U]")):
+            notes.append(f"{rule.id}: {rule.reading}")
+    ambiguities = [_ambiguity_note(code) for code in sorted(inquiry.ambiguities, key=lambda a: int(a[1:]))]
+    data: dict[str, Any] = {
         "jurisdiction": rules.jurisdiction,
         "outcome": "undetermined",
         "likely_outcome": "undetermined",
-        "rules_fired": fired,
+        "rules_fired": list(fired),
         "steps": _steps(inquiry),
         "missing": _missing(inquiry.missing),
-        "ambiguities": [_ambiguity_note(code) for code in sorted(inquiry.ambiguities, key=lambda a: int(a[1:]))],
+        "ambiguities": ambiguities,
         "pathway_notes": inquiry.pathway_notes,
         "notes": notes,
         "origin": inquiry.origin,
         "as_of": day.isoformat(),
         "ruleset": rules.version,
-    })
+    }
     if decision:
-        verdict.outcome = verdict.likely_outcome = decision.outcome
-        if verdict.ambiguities:
+        # Everything goes into the one validation: pydantic's setattr per field after it costs as much again.
+        data.update(
+            outcome=decision.outcome,
+            likely_outcome=decision.outcome,
+            regime=decision.regime,
+            combined=decision.combined,
+            combination_product=decision.combination_product,
+            lead_center=decision.lead_center,
+            asrm_class=decision.asrm_class,  # validated by the JP rule set and by the Verdict
+            advanced=(decision.advanced if decision.advanced is not None
+                      else decision.outcome in rules.advanced_outcomes),
+        )
+        if ambiguities:
             # Decided on a contested point of law: no probability can be measured for that, so none is stated.
-            verdict.confidence = None
-            verdict.notes.append("The rules decided, but on an open point of law (" + ", ".join(verdict.ambiguity_ids)
-                                 + "): no confidence figure is given; see the explanation of each.")
-        verdict.regime = decision.regime
-        verdict.combined = decision.combined
-        verdict.combination_product = decision.combination_product
-        verdict.lead_center = decision.lead_center
-        verdict.asrm_class = decision.asrm_class  # type: ignore[assignment]  # validated by the JP rule set
-        verdict.advanced = (decision.advanced if decision.advanced is not None
-                            else decision.outcome in rules.advanced_outcomes)
-    else:
-        _estimate(verdict, rules, facts, day, inquiry, open_question)
+            data["confidence"] = None
+            notes.append("The rules decided, but on an open point of law (" + ", ".join(a["id"] for a in ambiguities)
+                         + "): no confidence figure is given; see the explanation of each.")
+        return Verdict.model_validate(data)
+    verdict = Verdict.model_validate(data)
+    _estimate(verdict, rules, facts, day, inquiry, open_question)
     return verdict
 
 
@@ -164,7 +171,7 @@ def outcome_probabilities(rules: RuleSet, facts: ProductFacts, as_of: date, miss
         if not values:
             mass[UNRESOLVED] = mass.get(UNRESOLVED, 0.0) + weight
             continue
-        for value, share in zip(values, priors.weights(open_facts[0], values), strict=True):
+        for value, share in zip(values, _weights(open_facts[0]), strict=True):
             candidate = with_fact(current, open_facts[0], value)
             runs += 1
             inquiry, decision, _ = _run(rules, candidate, as_of)
@@ -179,6 +186,12 @@ def outcome_probabilities(rules: RuleSet, facts: ProductFacts, as_of: date, miss
     for _, _, weight in frontier:
         mass[UNRESOLVED] = mass.get(UNRESOLVED, 0.0) + weight
     return mass
+
+
+@cache
+def _weights(fact: str) -> tuple[float, ...]:
+    """The prior share of each of ``_answers(fact)``, in that order (fixed for a fact: computed once)."""
+    return tuple(priors.weights(fact, _answers(fact)))
 
 
 def _answers(fact: str) -> list[Any]:

@@ -7,31 +7,23 @@ not import this package.
 
 from __future__ import annotations
 
-from datetime import date
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from atmpnav.facts import ProductFacts
-from atmpnav.gmp.checklist import VARIANTS, Checklist, Item, build_checklist, load_data
-from atmpnav.verdict import Envelope, Verdict
+if TYPE_CHECKING:
+    from atmpnav.gmp.apply import checklist_of_envelope, gmp_checklist
+    from atmpnav.gmp.checklist import VARIANTS, Checklist, Item, build_checklist, load_data
 
 __all__ = ["VARIANTS", "Checklist", "Item", "build_checklist", "checklist_of_envelope", "gmp_checklist", "load_data"]
 
-
-def gmp_checklist(facts: ProductFacts, *, standard: str = "eu", as_of: date | str | None = None,
-                  verdict: Verdict | None = None) -> Checklist:
-    """Classify ``facts`` under EU law (unless ``verdict`` is given) and build the checklist from it."""
-    from atmpnav.assess import AssessmentInput, evaluate
-    from atmpnav.engine import parse_date
-
-    day = parse_date(as_of)
-    if verdict is None:
-        verdict = evaluate(AssessmentInput.of_facts(facts), ("EU",), day).verdicts["EU"]
-    return build_checklist(facts, verdict, standard=standard, as_of=day)
+# Names are imported on first use (PEP 562): mounting `atmpnav gmp` on the CLI imports gmp.cli, which must not
+# load the requirement data for every other command.
+_HOMES = {"VARIANTS": "checklist", "Checklist": "checklist", "Item": "checklist", "build_checklist": "checklist",
+          "load_data": "checklist", "checklist_of_envelope": "apply", "gmp_checklist": "apply"}
 
 
-def checklist_of_envelope(envelope: Envelope, standard: str = "eu") -> Checklist | None:
-    """The checklist of a stored classification (its facts and EU verdict, not re-classified); None
-    without an EU verdict."""
-    verdict = envelope.verdicts.get("EU")
-    if verdict is None:
-        return None
-    return build_checklist(envelope.facts, verdict, standard=standard)
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'atmpnav.gmp' has no attribute {name!r}")
+    return getattr(import_module(f"atmpnav.gmp.{home}"), name)

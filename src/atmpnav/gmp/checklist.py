@@ -15,10 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, Field
 
 from atmpnav.conditions import Evaluator, build_context, check_condition, context_paths
+from atmpnav.datafiles import load_yaml
 from atmpnav.errors import DataFormatError, InputError
 from atmpnav.facts import ProductFacts
 from atmpnav.questions import QUESTIONS
@@ -121,12 +121,6 @@ class DataSet:
     requirements: tuple[Requirement, ...]
 
 
-def _load_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataFormatError(str(path), f"invalid YAML: {exc}") from None
-
 
 def _day(value: Any, where: str) -> date | None:
     if value is None or isinstance(value, date):
@@ -171,16 +165,16 @@ def _requirement(raw: dict[str, Any], defaults: dict[str, Any], topic: str, wher
 def load_data(directory: str = str(DATA_DIR)) -> DataSet:
     """Read and check every data file once; a malformed file is refused with its name and record."""
     root = Path(directory)
-    meta = _load_yaml(root / "standards.yaml")
-    topics = {t["id"]: t["title"] for t in _load_yaml(root / "topics.yaml")}
-    definitions = _load_yaml(root / "definitions.yaml") or {}
+    meta = load_yaml(root / "standards.yaml")
+    topics = {t["id"]: t["title"] for t in load_yaml(root / "topics.yaml")}
+    definitions = load_yaml(root / "definitions.yaml") or {}
     data = {"standards": meta["standards"], "definitions": definitions}
     paths = context_paths()
     for name, condition in definitions.items():
         check_condition(condition, paths, definitions, f"definitions.yaml ({name})")
     requirements: list[Requirement] = []
     for path in sorted((root / "requirements").glob("*.yaml")):
-        content = _load_yaml(path)
+        content = load_yaml(path)
         topic = content.get("topic")
         if topic not in topics:
             raise DataFormatError(str(path), f"unknown topic {topic!r} (see topics.yaml)")

@@ -8,9 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from atmpnav.conditions import Evaluator, build_context, check_condition, context_paths
+from atmpnav.datafiles import load_yaml
 from atmpnav.errors import DataFormatError
 from atmpnav.facts import ProductFacts
 from atmpnav.questions import QUESTIONS
@@ -56,7 +55,7 @@ def load_incentives(directory: str = str(DATA_DIR)) -> dict[str, tuple[tuple[Inc
     found: dict[str, tuple[tuple[Incentive, ...], dict[str, Any]]] = {}
     paths = context_paths()
     for path in sorted(Path(directory).glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path)
         code, definitions = raw["jurisdiction"], raw.get("definitions", {})
         records = []
         for item in raw.get("items", []):

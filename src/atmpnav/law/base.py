@@ -131,19 +131,28 @@ class Inquiry:
     notes: list[str] = field(default_factory=list)
     pathway_notes: list[str] = field(default_factory=list)
     origin: str | None = None
+    # The facts do not change during a run, and rules read the same facts many times: each path is read once.
+    _values: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def fact(self, path: str) -> Any:
-        return get_fact(self.facts, path)
+        values = self._values
+        if path in values:
+            return values[path]
+        value = values[path] = get_fact(self.facts, path)
+        return value
 
     def rule(self, rule_id: str) -> Rule:
         return self.ruleset.in_force(rule_id, self.as_of)
 
     def ask(self, rule_id: str, *, block: bool = True) -> bool | str | None:
         """Apply a rule, record the step; an unknown answer blocks unless ``block`` is false."""
-        rule = self.rule(rule_id)
+        # The engine's hot path: record() is inlined here.
+        rule = self.ruleset.in_force(rule_id, self.as_of)
         assert rule.test is not None, f"{rule_id} has no test"
         answer = rule.test(self)
-        self.record(rule, answer)
+        self.steps.append(StepRecord(rule, answer))
+        for amb in answer.ambiguities:
+            self.flag(amb)
         if answer.value is None and block:
             self.need(*answer.missing)
         return answer.value

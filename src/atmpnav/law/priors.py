@@ -34,15 +34,14 @@ def _leaves(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def build(products_dir: Path) -> dict[str, Any]:
     """Counts of every fact value over the facts files in ``products_dir``."""
-    import yaml
-
+    from atmpnav.datafiles import load_yaml
     from atmpnav.facts import SUBSTANTIAL_MANIPULATIONS
 
     substantial = {m.value for m in SUBSTANTIAL_MANIPULATIONS}
     counts: dict[str, Counter[str]] = {}
     files = sorted(products_dir.glob("*.yaml"))
     for path in files:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path)
         for block in ("nucleic_acid", "cells_or_tissues", "device"):
             data.setdefault(block, {"present": False})  # an absent sub-record means the product has none
         for fact, value in _leaves(data).items():

@@ -9,8 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from atmpnav.datafiles import load_yaml
 from atmpnav.errors import DataFormatError, UnknownNameError
 from atmpnav.facts import ProductFacts
 from atmpnav.verdict import ATMP_OUTCOMES, Consequence, Verdict
@@ -67,10 +66,7 @@ def _flat(text: Any) -> str:
 
 @lru_cache(maxsize=2)
 def load_hospital_exemption(path: str = str(DATA_FILE)) -> HospitalExemptionData:
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataFormatError(path, f"invalid YAML: {exc}") from None
+    raw = load_yaml(path)
     states: dict[str, NationalRules] = {}
     for record in raw.get("member_states", []):
         missing = [k for k in REQUIRED if k not in record]

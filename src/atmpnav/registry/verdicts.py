@@ -48,9 +48,11 @@ def _facts(slug: str) -> ProductFacts | None:
     path = facts_path(slug)
     if not path.is_file():
         return None
-    from atmpnav.facts import load_facts
+    from atmpnav.datafiles import load_yaml
+    from atmpnav.facts import ProductFacts
 
-    return load_facts(path)
+    # Shipped with the package (not user input): the data-file parser, not the bounded user-file one.
+    return ProductFacts.model_validate(load_yaml(path))
 
 
 def _agrees(product: ProductRow, verdict: Verdict) -> bool | None:

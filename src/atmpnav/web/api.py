@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from pydantic_core import to_json
 from sqlalchemy.engine import Engine
 from starlette.responses import Response
 
@@ -41,7 +41,7 @@ AsOfQuery = Annotated[schemas.IsoDate | None, Query(description="YYYY-MM-DD (def
 
 
 def json_response(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    body = to_json(data)  # pydantic-core's serializer: compact UTF-8 JSON, several times faster than json.dumps
     return Response(body, status_code=status_code, media_type="application/json", headers=headers)
 
 
