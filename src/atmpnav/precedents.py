@@ -98,9 +98,9 @@ def corpus() -> tuple[Case, ...]:
 
 
 def _load_cases(text: str) -> tuple[Case, ...]:
-    from atmpnav.text.cache import load_yaml
+    from atmpnav.datafiles import parse_yaml
 
-    raw = load_yaml("precedents.yaml", text)
+    raw = parse_yaml(text, "precedents.yaml")
     known = set(Case.__dataclass_fields__)
     cases = []
     for entry in raw["cases"]:

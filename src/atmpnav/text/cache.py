@@ -1,5 +1,6 @@
-"""Fast loading of the text data: the C YAML loader where present, and an on-disk cache of
-derived structures (the precedent index), keyed by the hash of the files they are built from.
+"""Fast loading of the text data: an on-disk cache of derived structures (the precedent index, the
+compiled vocabulary), keyed by the hash of the files they are built from. The files themselves are
+parsed by :func:`atmpnav.datafiles.parse_yaml` (libyaml's C parser where present).
 
 The cache lives in ``$ATMPNAV_CACHE_DIR`` or ``~/.cache/atmpnav`` (``XDG_CACHE_HOME`` respected).
 A cache file is only ever written by this module under a name of its own; it is used only when its
@@ -19,17 +20,6 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 FORMAT = 1  # bump when the layout of a cached object changes
-
-
-def load_yaml(name: str, text: str) -> Any:
-    """Parse YAML with libyaml's C loader when PyYAML was built with it (5-10x faster)."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return yaml.load(text, Loader=loader)
-    except yaml.YAMLError as exc:  # a packaging error, not user input
-        raise RuntimeError(f"{name} is not valid YAML: {exc}") from exc
 
 
 def cache_dir() -> Path | None:

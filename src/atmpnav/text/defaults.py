@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from atmpnav.text.cache import load_yaml
+from atmpnav.datafiles import parse_yaml
 from atmpnav.text.extract import Layer, _layer_sources
 
 _FLAGS = re.IGNORECASE
@@ -77,8 +77,8 @@ def domain_defaults() -> Defaults:
     defaults_text, claims_text = _text("defaults.yaml"), _text("claims.yaml")
 
     def parse() -> tuple[dict[str, Any], dict[str, Any], tuple[Any, dict[str, str], str]]:
-        raw = load_yaml("defaults.yaml", defaults_text)
-        return raw, load_yaml("claims.yaml", claims_text), _layer_sources("types", raw["types"])
+        raw = parse_yaml(defaults_text, "defaults.yaml")
+        return raw, parse_yaml(claims_text, "claims.yaml"), _layer_sources("types", raw["types"])
 
     # the parsed files and the type scan's alternations (working them out parses every pattern) are
     # cached with the compiled programs, keyed by both files and the code that builds them

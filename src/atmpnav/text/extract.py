@@ -205,9 +205,10 @@ _NEGATION_KEYS = ("before", "after", "hedge", "boundary", "list")
 
 def _recipe(text: str) -> dict[str, Any]:
     """Everything vocabulary() needs, as plain data, with each regex's compiled program (cacheable)."""
-    from atmpnav.text.cache import load_yaml, regex_program
+    from atmpnav.datafiles import parse_yaml
+    from atmpnav.text.cache import regex_program
 
-    raw = load_yaml("vocabulary.yaml", text)
+    raw = parse_yaml(text, "vocabulary.yaml")
     layers = {layer: _layer_sources(layer, entries) for layer, entries in raw["layers"].items()}
     families = {
         name: Family(name, spec.get("tissue"), spec.get("blood"), frozenset(spec.get("same") or ()),
