@@ -18,6 +18,7 @@ import math
 import re
 from array import array
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -254,14 +255,15 @@ class BM25Index:
         k1, b = self.K1, self.B
         norm = [k1 * (1 - b + b * length / avgdl) for length in lengths]
         self.size = n
-        # Postings are kept as compact arrays, not lists: a large corpus then holds a few thousand
-        # objects instead of millions, so the garbage collector never walks it (on a 100k-case
-        # corpus its full collections otherwise stall a query now and then) and memory is a third.
-        self.postings: dict[str, tuple[array[int], array[float]]] = {}
+        # A large corpus keeps its postings as compact arrays (numpy reads them without copying, and
+        # they hold a third of the memory of lists); a small one as lists, which plain Python walks
+        # faster (no number object is made per posting read).
+        compact = n >= self.NUMPY_CORPUS
+        self.postings: dict[str, tuple[Sequence[int], Sequence[float]]] = {}
         for term, (doc_ids, tfs) in postings.items():
             weight = idf[term] if idf[term] >= 0 else floor
-            self.postings[term] = (array("l", doc_ids), array("d", [weight * (tf * (k1 + 1) / (tf + norm[d]))
-                                                                    for d, tf in zip(doc_ids, tfs, strict=True)]))
+            weights = [weight * (tf * (k1 + 1) / (tf + norm[d])) for d, tf in zip(doc_ids, tfs, strict=True)]
+            self.postings[term] = (array("l", doc_ids), array("d", weights)) if compact else (doc_ids, weights)
         self._arrays: dict[str, tuple[Any, Any]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
@@ -297,7 +299,7 @@ class BM25Index:
             arrays = self._arrays.get(term)
             if arrays is None:
                 ids, weights = self.postings[term]
-                arrays = self._arrays[term] = (np.frombuffer(ids, dtype=np.int_), np.frombuffer(weights))
+                arrays = self._arrays[term] = (np.asarray(ids, dtype=np.int_), np.asarray(weights, dtype=float))
             parts.append((arrays[0], arrays[1] * count))
         docs = np.concatenate([d for d, _ in parts])
         weights = np.concatenate([w for _, w in parts])
