@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 FORMAT = 1  # bump when the layout of a cached object changes
+KEEP = 4  # cache files kept per name: one per version of the data in use on this machine
 
 
 def cache_dir() -> Path | None:
@@ -44,7 +45,9 @@ def content_key(*parts: str | bytes) -> str:
 def cached(name: str, key: str, build: Callable[[], T]) -> T:
     """``build()``'s result, loaded from the cache file ``name`` when it was built from the same key."""
     folder = cache_dir()
-    path = folder / f"{name}.pickle" if folder else None
+    # One file per key: two versions in use side by side (two installs, a checkout and a release) each
+    # find their own file instead of rebuilding over each other's on every start.
+    path = folder / f"{name}-{key[:16]}.pickle" if folder else None
     if path is not None:
         try:
             with path.open("rb") as handle:
@@ -56,7 +59,18 @@ def cached(name: str, key: str, build: Callable[[], T]) -> T:
     value = build()
     if path is not None:
         _write(path, key, value)
+        _prune(path.parent, name)
     return value
+
+
+def _prune(folder: Path, name: str) -> None:
+    """Keep the ``KEEP`` most recently written files of ``name`` (older versions' files go)."""
+    try:
+        files = sorted(folder.glob(f"{name}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in files[KEEP:]:
+            old.unlink()
+    except OSError:  # raced with another process, or a read-only folder: harmless
+        pass
 
 
 def _write(path: Path, key: str, value: Any) -> None:
