@@ -40,6 +40,10 @@ def test_versions_side_by_side_keep_their_own_files(tmp_path: Path, monkeypatch:
     for n in range(cache.KEEP + 3):
         cache.cached("thing", f"k{n}", lambda n=n: n)
     assert len(list(tmp_path.glob("thing-*.pickle"))) == cache.KEEP  # old versions' files are pruned
+    cache.cached("thing-other", "k", lambda: 0)
+    for n in range(cache.KEEP + 1):
+        cache.cached("thing", f"again{n}", lambda n=n: n)
+    assert list(tmp_path.glob("thing-other-*.pickle"))  # another name's files are not this name's
 
 
 def test_unwritable_cache_still_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

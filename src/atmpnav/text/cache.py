@@ -66,7 +66,9 @@ def cached(name: str, key: str, build: Callable[[], T]) -> T:
 def _prune(folder: Path, name: str) -> None:
     """Keep the ``KEEP`` most recently written files of ``name`` (older versions' files go)."""
     try:
-        files = sorted(folder.glob(f"{name}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        # exactly a key of 16 hex digits after the name ("defaults-*" must not take "defaults-regex-*")
+        files = sorted(folder.glob(f"{name}-{'[0-9a-f]' * 16}.pickle"), key=lambda p: p.stat().st_mtime,
+                       reverse=True)
         for old in files[KEEP:]:
             old.unlink()
     except OSError:  # raced with another process, or a read-only folder: harmless
