@@ -47,7 +47,7 @@ def cached(name: str, key: str, build: Callable[[], T]) -> T:
     folder = cache_dir()
     # One file per key: two versions in use side by side (two installs, a checkout and a release) each
     # find their own file instead of rebuilding over each other's on every start.
-    path = folder / f"{name}-{key[:16]}.pickle" if folder else None
+    path = folder / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.pickle" if folder else None
     if path is not None:
         try:
             with path.open("rb") as handle:
