@@ -16,7 +16,9 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from array import array
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -98,9 +100,9 @@ def corpus() -> tuple[Case, ...]:
 
 
 def _load_cases(text: str) -> tuple[Case, ...]:
-    from atmpnav.text.cache import load_yaml
+    from atmpnav.datafiles import parse_yaml
 
-    raw = load_yaml("precedents.yaml", text)
+    raw = parse_yaml(text, "precedents.yaml")
     known = set(Case.__dataclass_fields__)
     cases = []
     for entry in raw["cases"]:
@@ -229,7 +231,11 @@ class BM25Index:
     postings (a large corpus) is scored with numpy."""
 
     K1, B, EPSILON = 1.5, 0.75, 0.25
-    NUMPY_FROM = 20_000  # postings touched by one query above which numpy is faster
+    # Plain Python costs about 1 us per posting touched, numpy a fixed cost that grows with the corpus
+    # (one score per document): numpy pays from a few thousand postings on a corpus of 10k cases or more.
+    # The shipped corpus (about 150 cases) stays in Python and never imports numpy.
+    NUMPY_FROM = 3_000  # postings touched by one query
+    NUMPY_CORPUS = 10_000  # documents
 
     def __init__(self, docs: list[list[str]]) -> None:
         n = len(docs)
@@ -249,11 +255,15 @@ class BM25Index:
         k1, b = self.K1, self.B
         norm = [k1 * (1 - b + b * length / avgdl) for length in lengths]
         self.size = n
-        self.postings: dict[str, tuple[list[int], list[float]]] = {}
+        # A large corpus keeps its postings as compact arrays (numpy reads them without copying, and
+        # they hold a third of the memory of lists); a small one as lists, which plain Python walks
+        # faster (no number object is made per posting read).
+        compact = n >= self.NUMPY_CORPUS
+        self.postings: dict[str, tuple[Sequence[int], Sequence[float]]] = {}
         for term, (doc_ids, tfs) in postings.items():
             weight = idf[term] if idf[term] >= 0 else floor
-            self.postings[term] = (doc_ids, [weight * (tf * (k1 + 1) / (tf + norm[d]))
-                                             for d, tf in zip(doc_ids, tfs, strict=True)])
+            weights = [weight * (tf * (k1 + 1) / (tf + norm[d])) for d, tf in zip(doc_ids, tfs, strict=True)]
+            self.postings[term] = (array("l", doc_ids), array("d", weights)) if compact else (doc_ids, weights)
         self._arrays: dict[str, tuple[Any, Any]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
@@ -289,7 +299,7 @@ class BM25Index:
             arrays = self._arrays.get(term)
             if arrays is None:
                 ids, weights = self.postings[term]
-                arrays = self._arrays[term] = (np.asarray(ids, dtype=np.int64), np.asarray(weights))
+                arrays = self._arrays[term] = (np.asarray(ids, dtype=np.int_), np.asarray(weights, dtype=float))
             parts.append((arrays[0], arrays[1] * count))
         docs = np.concatenate([d for d, _ in parts])
         weights = np.concatenate([w for _, w in parts])
@@ -303,7 +313,7 @@ class BM25Index:
         if not counts or k <= 0:
             return []
         touched = sum(len(self.postings[t][0]) for t in counts)
-        if touched < self.NUMPY_FROM:
+        if touched < self.NUMPY_FROM or self.size < self.NUMPY_CORPUS:
             scored = [(d, s) for d, s in self._sparse(counts).items() if s > 0 and d not in skip]
             rank = order or range(self.size)
             best = heapq.nsmallest(k, scored, key=lambda pair: (-round(pair[1], 9), rank[pair[0]]))

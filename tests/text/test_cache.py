@@ -21,8 +21,29 @@ def test_cached_value_is_reused_only_for_the_same_key(tmp_path: Path, monkeypatc
     assert cache.cached("thing", "k1", build) == [1]
     assert cache.cached("thing", "k1", build) == [1] and len(builds) == 1  # from disk
     assert cache.cached("thing", "k2", build) == [2]  # content changed: rebuilt
-    (tmp_path / "thing.pickle").write_bytes(b"not a pickle")
+    for damaged in tmp_path.glob("thing-*.pickle"):
+        damaged.write_bytes(b"not a pickle")
     assert cache.cached("thing", "k2", build) == [3]  # a damaged file is rebuilt, not an error
+
+
+def test_versions_side_by_side_keep_their_own_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ATMPNAV_CACHE_DIR", str(tmp_path))
+    builds: list[str] = []
+
+    def build(key: str) -> str:
+        builds.append(key)
+        return key
+
+    for key in ("v1", "v2", "v1", "v2"):  # two versions started in turn: each built once
+        assert cache.cached("thing", key, lambda key=key: build(key)) == key
+    assert builds == ["v1", "v2"]
+    for n in range(cache.KEEP + 3):
+        cache.cached("thing", f"k{n}", lambda n=n: n)
+    assert len(list(tmp_path.glob("thing-*.pickle"))) == cache.KEEP  # old versions' files are pruned
+    cache.cached("thing-other", "k", lambda: 0)
+    for n in range(cache.KEEP + 1):
+        cache.cached("thing", f"again{n}", lambda n=n: n)
+    assert list(tmp_path.glob("thing-other-*.pickle"))  # another name's files are not this name's
 
 
 def test_unwritable_cache_still_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,5 +73,19 @@ def test_vocabulary_from_the_cache_extracts_the_same(tmp_path: Path, monkeypatch
     for _ in range(2):  # built and written, then read back
         extract.vocabulary.cache_clear()
         assert extract.extract_facts(text).facts == expected
-    assert (tmp_path / "vocabulary.pickle").exists()
+    assert list(tmp_path.glob("vocabulary-*.pickle"))
     extract.vocabulary.cache_clear()
+
+
+def test_domain_defaults_from_the_cache_assume_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from atmpnav.text import defaults, extract
+
+    text = "Autologous tumour-infiltrating lymphocytes and mesenchymal stromal cells for knee cartilage"
+    expected = extract.extract_facts(text)
+    monkeypatch.setenv("ATMPNAV_CACHE_DIR", str(tmp_path))
+    for _ in range(2):  # built and written, then read back
+        defaults.domain_defaults.cache_clear()
+        again = extract.extract_facts(text)
+        assert again.facts == expected.facts and again.assumptions == expected.assumptions
+    assert list(tmp_path.glob("defaults-*.pickle"))
+    defaults.domain_defaults.cache_clear()

@@ -107,3 +107,33 @@ def test_real_world_phrasing() -> None:
     assert dermis.facts.claimed_purpose == "regenerate_repair_replace"  # "treated" is a process here
     cells = dermis.facts.cells_or_tissues
     assert cells is not None and cells.viability == "non_viable" and "decellularisation" in cells.manipulations
+
+
+def test_the_one_scan_finds_exactly_the_types_whose_patterns_match() -> None:
+    # matching_types scans all types at once (only at word starts); it must agree with searching each
+    # type's own pattern, also for types named inside another type's words and for texts of the corpus.
+    from atmpnav.text.defaults import matching_types
+
+    types = domain_defaults().types
+    texts = [c.text for c in corpus()] + [
+        "Autologous TILs and dendritic cells pulsed with tumour lysate for melanoma",
+        "Activated NK cells expanded on feeders, and adipose-derived stem cells, for cancer",
+        "An oncolytic HSV with an AAV-derived promoter; mRNA and siRNA in lipid nanoparticles",
+    ]
+    for text in texts:
+        naive = [t.id for t in types if t.pattern.search(text) and not (t.unless and t.unless.search(text))]
+        assert [t.id for t in matching_types(text)] == naive, text
+
+
+def test_tissue_cells_with_no_stated_use_are_presented_to_repair_their_tissue() -> None:
+    envelope, verdict = _eu("Cultured autologous chondrocytes seeded on a collagen scaffold")
+    assert verdict.outcome == "TEP"
+    assumed = {a.fact: a for a in envelope.assumptions if a.kind == "indication"}
+    assert assumed["claimed_purpose"].value == "regenerate_repair_replace"
+    assert assumed["cells_or_tissues.intended_action"].value == "cartilage_repair"
+    # the same function, kept without culture: not engineered
+    _, graft = _eu("Autologous limbal tissue transplanted to the other eye, not cultured")
+    assert graft.outcome == "not ATMP"
+    # a use stated in the text is not replaced
+    envelope, _ = _eu("Cultured autologous chondrocytes injected to dampen inflammation in arthritis")
+    assert not any(a.fact == "cells_or_tissues.intended_action" for a in envelope.assumptions)

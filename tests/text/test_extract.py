@@ -338,3 +338,56 @@ def test_a_negated_administration_word_does_not_outweigh_a_stated_one() -> None:
     assert facts.for_human_administration is True
     reagent = extract_facts("A collagenase blend used only ex vivo to digest tissue; not for transplant.").facts
     assert reagent.for_human_administration is False
+
+
+def test_feeder_cells_are_an_ancillary_material_not_the_product() -> None:
+    # Their irradiation and genetic modification belong to the feeders, removed before release.
+    text = ("Donor NK cells expanded on irradiated feeder cells that were genetically modified to express "
+            "membrane-bound IL-15, infused for leukaemia.")
+    facts = extract_facts(text).facts
+    assert get_fact(facts, "cells_or_tissues.viability") == "viable"
+    assert get_fact(facts, "cells_or_tissues.manipulations") == ["expansion"]
+    assert facts.nucleic_acid is None and facts.device is None
+    # without the feeders the same words still count
+    assert fact("NK cells genetically modified to express IL-15, infused for leukaemia.",
+                "nucleic_acid.origin") == "recombinant"
+
+
+def test_viruses_a_t_cell_recognises_are_antigens_not_vectors() -> None:
+    text = "Donor T cells that recognise CMV, adenovirus and BK virus, expanded, for viral infections after transplant."
+    assert extract_facts(text).facts.nucleic_acid is None
+    assert fact("T cells transduced with an adenovirus vector, infused for lymphoma.", "nucleic_acid.present") is True
+
+
+def test_a_purpose_clause_is_outside_the_negation_of_the_step_before_it() -> None:
+    text = "Bone marrow infused without processing to restore haematopoiesis in aplastic anaemia."
+    assert fact(text, "cells_or_tissues.manipulations") == []
+    assert fact(text, "cells_or_tissues.same_essential_function") is True
+
+
+def test_transfusion_is_a_blood_cells_own_job() -> None:
+    text = "Apheresis granulocytes from donors, transfused to neutropenic patients."
+    assert fact(text, "cells_or_tissues.same_essential_function") is True
+    # "transfusion-dependent" names the disease, not a transfusion of the product
+    assert fact("Autologous CD34+ cells for transfusion-dependent thalassaemia.",
+                "cells_or_tissues.same_essential_function") is None
+
+
+@pytest.mark.parametrize("text", [
+    "A donor kidney kept cold before it is transplanted.",
+    "A deceased-donor heart preserved on a perfusion device.",
+])
+def test_an_organ_before_transplantation(text: str) -> None:
+    assert fact(text, "special_category") == "organ_for_transplant"
+
+
+def test_an_organ_transplant_in_the_indication_is_the_setting_not_the_product() -> None:
+    extraction = extract_facts("Regulatory T cells expanded ex vivo and infused to promote tolerance.",
+                               "Living-donor kidney transplantation")
+    assert get_fact(extraction.facts, "special_category") != "organ_for_transplant"
+
+
+def test_muscle_derived_cells_into_a_muscle_are_presented_to_replace_it() -> None:
+    text = "Autologous muscle-derived cells, cultured, injected into the anal sphincter for faecal incontinence."
+    assert fact(text, "claimed_purpose") == "regenerate_repair_replace"
+    assert fact(text, "cells_or_tissues.manipulations") == ["expansion"]

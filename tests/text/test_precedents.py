@@ -94,3 +94,32 @@ def test_weak_matches_are_not_shown() -> None:
 
     assert all(p.score >= MIN_SCORE for p in search("cells", k=20))
     assert search_cases("cells", k=20, min_score=0.0)  # weak matches exist, but are held back
+
+
+def test_large_corpus_ranks_the_same_with_numpy_as_in_plain_python() -> None:
+    import random
+
+    pytest.importorskip("numpy")
+    from atmpnav.precedents import BM25Index, _document, corpus
+
+    docs = [tokenize(_document(c)) for c in corpus()]
+    pool = [t for d in docs for t in d]
+    rng = random.Random(7)
+    index = BM25Index([rng.choices(pool, k=rng.randint(5, 40)) for _ in range(12_000)])
+    assert index.size >= BM25Index.NUMPY_CORPUS
+    plain = BM25Index.__new__(BM25Index)
+    plain.__setstate__(index.__getstate__())
+    plain.NUMPY_CORPUS = 10**9  # type: ignore[misc]  # force the Python path
+    order = list(range(index.size))
+    rng.shuffle(order)
+    skip = frozenset(rng.sample(range(index.size), 50))
+    compared = 0
+    for known in corpus():
+        query = tokenize(_document(known))
+        if sum(len(index.postings[t][0]) for t in set(query) if t in index.postings) < BM25Index.NUMPY_FROM:
+            continue  # the fast index takes the Python path too
+        compared += 1
+        fast, slow = index.top(query, 5, order, skip), plain.top(query, 5, order, skip)
+        assert [d for d, _ in fast] == [d for d, _ in slow]
+        assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(fast, slow, strict=True))
+    assert compared >= 20

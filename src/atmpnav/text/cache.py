@@ -1,5 +1,6 @@
-"""Fast loading of the text data: the C YAML loader where present, and an on-disk cache of
-derived structures (the precedent index), keyed by the hash of the files they are built from.
+"""Fast loading of the text data: an on-disk cache of derived structures (the precedent index, the
+compiled vocabulary), keyed by the hash of the files they are built from. The files themselves are
+parsed by :func:`atmpnav.datafiles.parse_yaml` (libyaml's C parser where present).
 
 The cache lives in ``$ATMPNAV_CACHE_DIR`` or ``~/.cache/atmpnav`` (``XDG_CACHE_HOME`` respected).
 A cache file is only ever written by this module under a name of its own; it is used only when its
@@ -19,17 +20,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 FORMAT = 1  # bump when the layout of a cached object changes
-
-
-def load_yaml(name: str, text: str) -> Any:
-    """Parse YAML with libyaml's C loader when PyYAML was built with it (5-10x faster)."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return yaml.load(text, Loader=loader)
-    except yaml.YAMLError as exc:  # a packaging error, not user input
-        raise RuntimeError(f"{name} is not valid YAML: {exc}") from exc
+KEEP = 4  # cache files kept per name: one per version of the data in use on this machine
 
 
 def cache_dir() -> Path | None:
@@ -54,7 +45,9 @@ def content_key(*parts: str | bytes) -> str:
 def cached(name: str, key: str, build: Callable[[], T]) -> T:
     """``build()``'s result, loaded from the cache file ``name`` when it was built from the same key."""
     folder = cache_dir()
-    path = folder / f"{name}.pickle" if folder else None
+    # One file per key: two versions in use side by side (two installs, a checkout and a release) each
+    # find their own file instead of rebuilding over each other's on every start.
+    path = folder / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.pickle" if folder else None
     if path is not None:
         try:
             with path.open("rb") as handle:
@@ -66,7 +59,20 @@ def cached(name: str, key: str, build: Callable[[], T]) -> T:
     value = build()
     if path is not None:
         _write(path, key, value)
+        _prune(path.parent, name)
     return value
+
+
+def _prune(folder: Path, name: str) -> None:
+    """Keep the ``KEEP`` most recently written files of ``name`` (older versions' files go)."""
+    try:
+        # exactly a key of 16 hex digits after the name ("defaults-*" must not take "defaults-regex-*")
+        files = sorted(folder.glob(f"{name}-{'[0-9a-f]' * 16}.pickle"), key=lambda p: p.stat().st_mtime,
+                       reverse=True)
+        for old in files[KEEP:]:
+            old.unlink()
+    except OSError:  # raced with another process, or a read-only folder: harmless
+        pass
 
 
 def _write(path: Path, key: str, value: Any) -> None:

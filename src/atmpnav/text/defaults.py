@@ -15,7 +15,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from atmpnav.text.cache import load_yaml
+from atmpnav.datafiles import parse_yaml
+from atmpnav.text.extract import Layer, _layer_sources
 
 _FLAGS = re.IGNORECASE
 
@@ -39,6 +40,7 @@ class ClaimMapping:
     pattern: re.Pattern[str]
     unless: re.Pattern[str] | None
     claim: str
+    action: str | None  # the intended action the mapping also implies (cells_or_tissues.intended_action)
     said: str
     because: str
     precedents: tuple[str, ...]
@@ -51,8 +53,9 @@ class Defaults:
     types: tuple[ProductType, ...]
     claims: tuple[ClaimMapping, ...]
     point_of_care: re.Pattern[str]
-    # every type's patterns in one alternation (group t<n> = types[n]): one scan finds the types named
-    any_type: re.Pattern[str]
+    # every type's patterns as one layer (group c<n> = types[n]): one scan, tried only at word starts
+    # (every type pattern starts with \b), finds the types named
+    any_type: Layer
 
 
 def _either(patterns: list[str]) -> str:
@@ -66,13 +69,22 @@ def _text(name: str) -> str:
 @cache
 def domain_defaults() -> Defaults:
     """Load and compile both files once per process (compiled patterns cached on disk by content)."""
-    from atmpnav.text.cache import compile_all
+    from pathlib import Path
+
+    from atmpnav.text import extract
+    from atmpnav.text.cache import cached, compile_all, content_key
 
     defaults_text, claims_text = _text("defaults.yaml"), _text("claims.yaml")
-    raw = load_yaml("defaults.yaml", defaults_text)
-    claims = load_yaml("claims.yaml", claims_text)
-    scan = "|".join(f"(?P<t{n}>{_either(t['patterns'])})" for n, t in enumerate(raw["types"]))
-    sources = [scan, raw["point_of_care"]]
+
+    def parse() -> tuple[dict[str, Any], dict[str, Any], tuple[Any, dict[str, str], str]]:
+        raw = parse_yaml(defaults_text, "defaults.yaml")
+        return raw, parse_yaml(claims_text, "claims.yaml"), _layer_sources("types", raw["types"])
+
+    # the parsed files and the type scan's alternations (working them out parses every pattern) are
+    # cached with the compiled programs, keyed by both files and the code that builds them
+    key = content_key(defaults_text, claims_text, Path(__file__).read_bytes(), Path(extract.__file__).read_bytes())
+    raw, claims, (concepts, by_first, fallback) = cached("defaults", key, parse)
+    sources = [*by_first.values(), fallback, raw["point_of_care"]]
     for entry in (*raw["types"], *claims["mappings"]):
         sources.append(_either(entry["patterns"]))
         if entry.get("unless"):
@@ -89,11 +101,11 @@ def domain_defaults() -> Defaults:
     )
     mappings = tuple(
         ClaimMapping(m["id"], frozenset(m["cells"]), regex[_either(m["patterns"])], optional(m.get("unless")),
-                     m["claim"], m["said"], m["because"], tuple(m.get("precedents") or ()))
+                     m["claim"], m.get("action"), m["said"], m["because"], tuple(m.get("precedents") or ()))
         for m in claims["mappings"]
     )
-    return Defaults(str(raw["version"]), str(raw["as_of"]), types, mappings, regex[raw["point_of_care"]],
-                    regex[scan])
+    scan = Layer(concepts, {char: regex[src] for char, src in by_first.items()}, regex[fallback])
+    return Defaults(str(raw["version"]), str(raw["as_of"]), types, mappings, regex[raw["point_of_care"]], scan)
 
 
 def matching_types(text: str) -> list[ProductType]:

@@ -205,9 +205,10 @@ _NEGATION_KEYS = ("before", "after", "hedge", "boundary", "list")
 
 def _recipe(text: str) -> dict[str, Any]:
     """Everything vocabulary() needs, as plain data, with each regex's compiled program (cacheable)."""
-    from atmpnav.text.cache import load_yaml, regex_program
+    from atmpnav.datafiles import parse_yaml
+    from atmpnav.text.cache import regex_program
 
-    raw = load_yaml("vocabulary.yaml", text)
+    raw = parse_yaml(text, "vocabulary.yaml")
     layers = {layer: _layer_sources(layer, entries) for layer, entries in raw["layers"].items()}
     families = {
         name: Family(name, spec.get("tissue"), spec.get("blood"), frozenset(spec.get("same") or ()),
@@ -553,9 +554,15 @@ class _Builder:
                 continue
             if stated_claims:
                 return  # the text states the claim in words of its own
+            source = "precedents " + ", ".join(mapping.precedents) if mapping.precedents else "claims.yaml"
+            block = self.data.get("cells_or_tissues")
+            if mapping.action and isinstance(block, dict) and block.get("intended_action") is None \
+                    and block.get("same_essential_function") is None:
+                block["intended_action"] = mapping.action
+                self._assume("cells_or_tissues.intended_action", mapping.action, mapping.said, mapping.because,
+                             source, "indication", mapping.id)
             if self.data.get("claimed_purpose") != mapping.claim:
                 self.data["claimed_purpose"] = mapping.claim
-                source = "precedents " + ", ".join(mapping.precedents) if mapping.precedents else "claims.yaml"
                 self._assume("claimed_purpose", mapping.claim, mapping.said, mapping.because, source, "indication",
                              mapping.id)
                 if self.data.get("for_human_administration") is None and not self.pos("not_admin"):
