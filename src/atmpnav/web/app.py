@@ -157,12 +157,26 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.add_middleware(errors.BodySizeLimit, limit=errors.MAX_BODY_BYTES)
     app.add_middleware(SecurityHeaders)
 
-    from atmpnav.web import api, compare_pages, records_api, records_pages, views
+    from atmpnav.web import (
+        api,
+        classify_pages,
+        compare_pages,
+        describe_pages,
+        home_pages,
+        records_api,
+        records_pages,
+        registry_pages,
+        rules_pages,
+    )
 
     app.include_router(records_api.router)
     app.include_router(api.router)
     app.include_router(records_pages.router)
-    app.include_router(views.router)
+    app.include_router(home_pages.router)
+    app.include_router(classify_pages.router)
+    app.include_router(describe_pages.router)
+    app.include_router(registry_pages.router)
+    app.include_router(rules_pages.router)
     from atmpnav.web import documents_api, gmp_api, gmp_pages
 
     app.include_router(gmp_api.router)

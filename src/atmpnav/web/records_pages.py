@@ -8,9 +8,9 @@ import contextlib
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from sqlalchemy.engine import Engine
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, Response
 
 from atmpnav.assess import TEXT_MAX, AssessmentInput
 from atmpnav.engine import parse_date
@@ -19,51 +19,20 @@ from atmpnav.facts import ProductFacts
 from atmpnav.records import assessments, audit, signatures, users
 from atmpnav.records.assessments import INT_MAX, Product
 from atmpnav.records.rerun import rerun, save_rerun
-from atmpnav.records.users import AuthError, ForbiddenError, UserInfo
+from atmpnav.records.users import AuthError, ForbiddenError
 from atmpnav.verdict import Envelope
 from atmpnav.web import auth
+from atmpnav.web.dependencies import Author, Db, Reviewer, Viewer, db
 from atmpnav.web.highlight import highlight
-from atmpnav.web.templating import templates
-from atmpnav.web.views import _facts_text, _jurisdictions, _parse_facts_text, _query
+from atmpnav.web.pages import chosen_jurisdictions, facts_text, page, parse_facts_text, query_string, see_other
 from atmpnav.web.wizard import Wizard
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PAGE_SIZE = 50
 HISTORY_SHOWN = 20
-
-
-def db(request: Request) -> Engine:
-    engine: Engine = request.app.state.db.engine
-    return engine
-
-
-def viewer(request: Request) -> UserInfo:
-    return auth.records_user(request, "viewer")
-
-
-def author(request: Request) -> UserInfo:
-    return auth.records_user(request, "author")
-
-
-def reviewer(request: Request) -> UserInfo:
-    return auth.records_user(request, "reviewer")
-
-
-Db = Annotated[Engine, Depends(db)]
-Viewer = Annotated[UserInfo, Depends(viewer)]
-Author = Annotated[UserInfo, Depends(author)]
-Reviewer = Annotated[UserInfo, Depends(reviewer)]
 AssessmentId = Annotated[int, Path(ge=1, le=INT_MAX)]
 VersionNumber = Annotated[int, Path(ge=1, le=INT_MAX)]
 FormToken = Annotated[str, Form(max_length=100)]
-
-
-def page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    return templates().TemplateResponse(request, name, context, status_code=status_code)
-
-
-def see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def _form_key(token: str) -> str | None:
@@ -192,7 +161,7 @@ def assessment_list(
 
 def _form_input(kind: str, facts: str, text: str, indication: str) -> AssessmentInput:
     if kind == "facts":
-        return AssessmentInput.of_facts(_parse_facts_text(facts))
+        return AssessmentInput.of_facts(parse_facts_text(facts))
     if kind == "text":
         return AssessmentInput.of_text(text, indication or None)
     raise InputError(f"kind: {kind!r} must be facts or text")
@@ -218,7 +187,7 @@ def assessment_create(
         engine,
         title=title,
         given=_form_input(kind, facts, text, indication),
-        jurisdictions=_jurisdictions(jurisdiction),
+        jurisdictions=chosen_jurisdictions(jurisdiction),
         as_of=as_of or None,
         actor=user.username,
         product=Product.of(product_name, description, intended_use or indication),
@@ -230,17 +199,17 @@ def assessment_create(
 @router.get("/assessments/{assessment_id}/edit")
 def assessment_edit_form(request: Request, engine: Db, user: Author, assessment_id: AssessmentId) -> HTMLResponse:
     record = assessments.get_version(engine, assessment_id)
-    facts_text = ""
+    shown_facts = ""
     if record.input["kind"] == "facts":
         from atmpnav.questionnaire import facts_to_yaml
 
         facts = ProductFacts.model_validate(record.input["facts"])
-        facts_text = facts_to_yaml(facts)
+        shown_facts = facts_to_yaml(facts)
         if any(getattr(facts, b) is not None and getattr(facts, b).present is None
                for b in ("nucleic_acid", "cells_or_tissues", "device")):
-            facts_text = _facts_text(facts)  # YAML would drop an unknown `present`
+            shown_facts = facts_text(facts)  # YAML would drop an unknown `present`
     return page(request, "assessment_edit.html", {
-        "section": "assessments", "record": record, "facts_text": facts_text, "today": date.today().isoformat(),
+        "section": "assessments", "record": record, "facts_text": shown_facts, "today": date.today().isoformat(),
     })
 
 
@@ -296,7 +265,7 @@ def _assessment_context(request: Request, engine: Engine, assessment_id: int, n:
     if record.input["kind"] == "facts" and record.n == head.latest_version:
         wizard = Wizard.from_facts(ProductFacts.model_validate(record.input["facts"]), parse_date(None))
         if wizard is not None:
-            revise_url = "/classify" + _query(
+            revise_url = "/classify" + query_string(
                 [*wizard.params(), ("assessment", str(assessment_id)), ("base", str(record.n))]
             )
     highlighted = None
