@@ -5,6 +5,7 @@ one-time form token (a resubmitted form never adds a second version)."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -33,12 +34,22 @@ HISTORY_SHOWN = 20
 AssessmentId = Annotated[int, Path(ge=1, le=INT_MAX)]
 VersionNumber = Annotated[int, Path(ge=1, le=INT_MAX)]
 FormToken = Annotated[str, Form(max_length=100)]
+PageNumber = Annotated[int, Query(alias="page", ge=1, le=100_000)]
 
 
 def _form_key(token: str) -> str | None:
     """The idempotency key of a form submission: its one-time token (absent: no deduplication)."""
     cleaned = token.strip()
     return f"form:{cleaned}" if cleaned else None
+
+
+def _list_page(request: Request, name: str, context: dict[str, Any], params: dict[str, str], page_number: int,
+               fetch: Callable[[int, int], tuple[int, list[Any]]]) -> HTMLResponse:
+    """A list shown PAGE_SIZE rows at a time: ``fetch(limit, offset)`` gives the total and the rows of the
+    page; ``params`` are the filters given, which the pager's links keep."""
+    total, items = fetch(PAGE_SIZE, (page_number - 1) * PAGE_SIZE)
+    return page(request, name, {**context, "items": items, "total": total, "page": page_number,
+                                "pages": max(1, -(-total // PAGE_SIZE)), "params": params})
 
 
 # --------------------------------------------------------------------------- login
@@ -141,19 +152,18 @@ def assessment_list(
     jurisdiction: Annotated[str, Query(max_length=8)] = "",
     state: Annotated[str, Query(max_length=16)] = "",
     owner: Annotated[str, Query(max_length=64)] = "",
-    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    page_number: PageNumber = 1,
 ) -> HTMLResponse:
     filters = assessments.ListFilter(q=q.strip() or None, outcome=outcome or None, jurisdiction=jurisdiction or None,
                                      state=state or None, owner=owner or None)
-    total, items = assessments.list_page(engine, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE,
-                                         filters=filters)
-    pages = max(1, -(-total // PAGE_SIZE))
     params = {"q": q, "outcome": outcome, "jurisdiction": jurisdiction, "state": state, "owner": owner}
-    return page(request, "assessments.html", {
-        "section": "assessments", "items": items, "total": total, "page": page_number, "pages": pages,
-        "params": params, "states": signatures.STATES,
-        "outcomes": ("GTMP", "sCTMP", "TEP", "not ATMP", "undetermined"),
-    })
+    return _list_page(
+        request, "assessments.html",
+        {"section": "assessments", "states": signatures.STATES,
+         "outcomes": ("GTMP", "sCTMP", "TEP", "not ATMP", "undetermined")},
+        params, page_number,
+        lambda limit, offset: assessments.list_page(engine, limit=limit, offset=offset, filters=filters),
+    )
 
 
 # --------------------------------------------------------------------------- create / edit
@@ -363,7 +373,7 @@ def audit_page(
     assessment: Annotated[str, Query(max_length=12)] = "",
     since: Annotated[str, Query(max_length=10)] = "",
     until: Annotated[str, Query(max_length=10)] = "",
-    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    page_number: PageNumber = 1,
 ) -> HTMLResponse:
     try:
         assessment_id = int(assessment) if assessment.strip() else None
@@ -371,13 +381,12 @@ def audit_page(
         raise InputError("assessment: a number") from None
     if assessment_id is not None and not 1 <= assessment_id <= INT_MAX:
         raise InputError("assessment: a number from 1")
-    total, items = audit.events(
-        engine, actor=actor or None, action=action or None, assessment_id=assessment_id,
-        since=parse_date(since) if since else None, until=parse_date(until) if until else None,
-        limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE,
-    )
+    first_day = parse_date(since) if since else None
+    last_day = parse_date(until) if until else None
     params = {"actor": actor, "action": action, "assessment": assessment, "since": since, "until": until}
-    return page(request, "audit.html", {
-        "section": "audit", "items": items, "total": total, "page": page_number,
-        "pages": max(1, -(-total // PAGE_SIZE)), "params": params, "actions": audit.ACTIONS,
-    })
+    return _list_page(
+        request, "audit.html", {"section": "audit", "actions": audit.ACTIONS}, params, page_number,
+        lambda limit, offset: audit.events(engine, actor=actor or None, action=action or None,
+                                           assessment_id=assessment_id, since=first_day, until=last_day,
+                                           limit=limit, offset=offset),
+    )
