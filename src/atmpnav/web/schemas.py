@@ -192,28 +192,46 @@ class SignRequest(BaseModel):
     comment: str | None = Field(None, max_length=2000)
 
 
-class SignatureOut(BaseModel):
-    assessment_id: int
-    version: int
-    version_hash: str
-    signer: str
-    signer_name: str
-    meaning: str
-    meaning_text: str
-    comment: str | None
-    signed_at: str
+def _response_model(name: str, source: type, base: type[BaseModel] = BaseModel, leave_out: tuple[str, ...] = (),
+                    **retyped: Any) -> type[BaseModel]:
+    """The response model ``name`` of what ``source.to_dict()`` (a library dataclass) returns: the
+    dataclass's fields, in its order, with its defaults, so the documented shape follows the code.
+    ``retyped`` gives a field another (type, default) where its JSON differs from the Python value;
+    ``leave_out`` names fields that ``to_dict`` does not return as such."""
+    import dataclasses
+    import typing
+
+    hints = typing.get_type_hints(source)
+    fields: dict[str, Any] = {}
+    for item in dataclasses.fields(source):
+        if item.name in leave_out:
+            continue
+        if item.default is not dataclasses.MISSING:
+            default = item.default
+        elif item.default_factory is not dataclasses.MISSING:
+            default = item.default_factory()
+        else:
+            default = ...
+        fields[item.name] = retyped.get(item.name, (hints[item.name], default))
+    return create_model(name, __base__=base, **fields)
 
 
-class AuditEventOut(BaseModel):
-    seq: int
-    at: str
-    actor: str | None
-    action: str
-    assessment_id: int | None
-    version_n: int | None
-    reason: str | None
-    details: dict[str, Any]
-    mac: str
+def _records_models() -> tuple[type[BaseModel], ...]:
+    from atmpnav.records import assessments, audit, rerun, signatures
+
+    return (
+        _response_model("SignatureOut", signatures.SignatureRecord),
+        _response_model("AuditEventOut", audit.EventRecord),
+        _response_model("RerunOut", rerun.Rerun),
+        _response_model(
+            "AssessmentSummaryOut", assessments.AssessmentSummary,
+            state=(str, Field("draft", description="draft, in_review, approved or superseded")),
+            jurisdictions=(list[str], Field(default_factory=list)),
+        ),
+    )
+
+
+SignatureOut, AuditEventOut, RerunOut, AssessmentSummaryOut = _records_models()
 
 
 class AuditListOut(BaseModel):
@@ -229,15 +247,6 @@ class VerifyAllOut(BaseModel):
     missing_triggers: list[str]
     last_event: dict[str, Any] | None
     anchor_file: str
-
-
-class RerunOut(BaseModel):
-    assessment_id: int
-    version: int
-    changed: bool
-    recorded_ruleset: str
-    current_ruleset: str
-    jurisdictions: list[dict[str, Any]]
 
 
 class MeOut(BaseModel):
@@ -268,20 +277,6 @@ class VersionOut(BaseModel):
     intended_use: str | None = None
 
 
-class AssessmentSummaryOut(BaseModel):
-    id: int
-    title: str
-    created_at: str
-    updated_at: str
-    latest_version: int
-    input_kind: str
-    outcomes: dict[str, str]
-    state: str = Field("draft", description="draft, in_review, approved or superseded")
-    owner: str | None = None
-    product_name: str | None = None
-    jurisdictions: list[str] = Field(default_factory=list)
-
-
 class VersionCheckOut(BaseModel):
     n: int
     hash: str
@@ -310,30 +305,6 @@ class AssessmentListOut(BaseModel):
     items: list[AssessmentSummaryOut]
 
 
-def _response_model(name: str, source: type, base: type[BaseModel] = BaseModel, leave_out: tuple[str, ...] = (),
-                    **retyped: Any) -> type[BaseModel]:
-    """The response model ``name`` of what ``source.to_dict()`` (a library dataclass) returns: the
-    dataclass's fields, in its order, with its defaults, so the documented shape follows the code.
-    ``retyped`` gives a field another (type, default) where its JSON differs from the Python value;
-    ``leave_out`` names fields that ``to_dict`` does not return as such."""
-    import dataclasses
-    import typing
-
-    hints = typing.get_type_hints(source)
-    fields: dict[str, Any] = {}
-    for item in dataclasses.fields(source):
-        if item.name in leave_out:
-            continue
-        if item.default is not dataclasses.MISSING:
-            default = item.default
-        elif item.default_factory is not dataclasses.MISSING:
-            default = item.default_factory()
-        else:
-            default = ...
-        fields[item.name] = retyped.get(item.name, (hints[item.name], default))
-    return create_model(name, __base__=base, **fields)
-
-
 def _registry_models() -> tuple[type[BaseModel], ...]:
     from atmpnav.registry import queries
 
@@ -346,8 +317,8 @@ def _registry_models() -> tuple[type[BaseModel], ...]:
     # nested records as their response models, and the verdict as its JSON.
     detail = _response_model(
         "ProductDetailOut", queries.ProductDetail, base=summary, leave_out=("summary",),
-        timeline=(list[timeline], ...), links=(list[linked], ...), history=(list[history], ...),  # type: ignore[valid-type]
-        sources=(list[source], []), verdict=(dict[str, Any] | None, None),  # type: ignore[valid-type]
+        timeline=(list[timeline], ...), links=(list[linked], ...), history=(list[history], ...),
+        sources=(list[source], []), verdict=(dict[str, Any] | None, None),
     )
     return summary, linked, timeline, history, source, detail
 
