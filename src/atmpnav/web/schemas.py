@@ -196,8 +196,8 @@ def _response_model(name: str, source: type, base: type[BaseModel] = BaseModel, 
                     **retyped: Any) -> type[BaseModel]:
     """The response model ``name`` of what ``source.to_dict()`` (a library dataclass) returns: the
     dataclass's fields, in its order, with its defaults, so the documented shape follows the code.
-    ``retyped`` gives a field another (type, default) where its JSON differs from the Python value;
-    ``leave_out`` names fields that ``to_dict`` does not return as such."""
+    ``retyped`` gives a field its own (type, default or Field) where its JSON differs from the Python
+    value or the documentation describes it; ``leave_out`` names fields ``to_dict`` does not return as such."""
     import dataclasses
     import typing
 
@@ -224,6 +224,17 @@ def _records_models() -> tuple[type[BaseModel], ...]:
         _response_model("AuditEventOut", audit.EventRecord),
         _response_model("RerunOut", rerun.Rerun),
         _response_model(
+            "VersionOut", assessments.VersionRecord,
+            input=(dict[str, Any],
+                   Field(..., description='{"kind": "facts", "facts": …} or {"kind": "text", "text", …}')),
+            prev_hash=(str | None, Field(..., description="Hash of the previous version (null for version 1).")),
+            hash=(str, Field(..., description="HMAC-SHA-256 of this version's canonical JSON, prev_hash included.")),
+            envelope=(dict[str, Any],
+                      Field(..., description="The classification envelope {facts, verdicts, precedents}.")),
+            actor=(str | None, Field(None, description="The user who made this version.")),
+            reason=(str | None, Field(None, description="Why this version was made.")),
+        ),
+        _response_model(
             "AssessmentSummaryOut", assessments.AssessmentSummary,
             state=(str, Field("draft", description="draft, in_review, approved or superseded")),
             jurisdictions=(list[str], Field(default_factory=list)),
@@ -231,7 +242,7 @@ def _records_models() -> tuple[type[BaseModel], ...]:
     )
 
 
-SignatureOut, AuditEventOut, RerunOut, AssessmentSummaryOut = _records_models()
+SignatureOut, AuditEventOut, RerunOut, VersionOut, AssessmentSummaryOut = _records_models()
 
 
 class AuditListOut(BaseModel):
@@ -254,27 +265,6 @@ class MeOut(BaseModel):
     full_name: str
     role: str
     auth: str
-
-
-class VersionOut(BaseModel):
-    assessment_id: int
-    n: int
-    title: str
-    input: dict[str, Any] = Field(..., description='{"kind": "facts", "facts": …} or {"kind": "text", "text", …}')
-    jurisdictions: list[str]
-    as_of: str
-    ruleset: str
-    software: str
-    note: str | None
-    created_at: str
-    prev_hash: str | None = Field(..., description="Hash of the previous version (null for version 1).")
-    hash: str = Field(..., description="HMAC-SHA-256 of this version's canonical JSON, prev_hash included.")
-    envelope: dict[str, Any] = Field(..., description="The classification envelope {facts, verdicts, precedents}.")
-    actor: str | None = Field(None, description="The user who made this version.")
-    reason: str | None = Field(None, description="Why this version was made.")
-    product_name: str | None = None
-    description: str | None = None
-    intended_use: str | None = None
 
 
 class VersionCheckOut(BaseModel):
