@@ -87,6 +87,8 @@ def main() -> int:
             # Context, no target: what the libraries the commands need cost to import alone.
             Figure("(context) import pydantic.BaseModel, yaml", [sys.executable, "-c",
                                                                   "import yaml; from pydantic import BaseModel"], None),
+            Figure("(context) pydantic: import and build one model", [sys.executable, "-c",
+                   "import yaml\nfrom pydantic import BaseModel\nclass M(BaseModel):\n    x: int"], None),
             Figure("(context) import the facts and verdict models",
                    [sys.executable, "-c", "import yaml, atmpnav.facts, atmpnav.verdict"], None),
             Figure("(context) import atmpnav.assess (no CLI)", [sys.executable, "-c", "import atmpnav.assess"], None),

@@ -30,9 +30,9 @@ print(json.dumps({"code": code, "heavy": [m for m in heavy if m in sys.modules]}
 """
 
 
-def loaded_after(args: list[str], tmp_path: Path) -> tuple[int, list[str]]:
-    """Run the CLI in a fresh interpreter; its exit code and which heavy modules it imported."""
-    result = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args), json.dumps(HEAVY)], capture_output=True,
+def loaded_after(args: list[str], tmp_path: Path, watched: tuple[str, ...] = HEAVY) -> tuple[int, list[str]]:
+    """Run the CLI in a fresh interpreter; its exit code and which of the ``watched`` modules it imported."""
+    result = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args), json.dumps(watched)], capture_output=True,
                             text=True, timeout=120, env={"ATMPNAV_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"})
     report = json.loads(result.stdout.strip().splitlines()[-1])
     return report["code"], report["heavy"]
@@ -66,3 +66,25 @@ def test_the_c_loader_stays_safe() -> None:
 
     with pytest.raises(InputFileError, match="invalid YAML"):
         facts.decode_document("!!python/object/apply:os.system ['true']\n", source="t")
+
+
+def test_a_classification_under_one_jurisdiction_loads_only_its_rule_set(tmp_path: Path) -> None:
+    others = ("atmpnav.law.us", "atmpnav.law.uk", "atmpnav.law.ch", "atmpnav.law.jp", "atmpnav.law.ca",
+              "atmpnav.law.au", "atmpnav.law.kr", "atmpnav.gmp.checklist")
+    code, loaded = loaded_after(["classify", str(EXAMPLE), "--as-of", "2026-11-25"], tmp_path, others)
+    assert code == 0 and loaded == []
+    code, loaded = loaded_after(["classify", str(EXAMPLE), "-j", "US", "--as-of", "2026-11-25"], tmp_path, others)
+    assert code == 0 and loaded == ["atmpnav.law.us"]
+
+
+def test_the_command_line_builds_only_the_command_asked_for() -> None:
+    from typer.main import get_command
+
+    from atmpnav.cli import _app_for, app
+
+    lean = get_command(_app_for(["classify", "x.yaml"]))
+    assert list(lean.commands) == ["classify"]  # type: ignore[attr-defined]
+    assert list(get_command(_app_for(["registry", "list"])).commands) == ["registry"]  # type: ignore[attr-defined]
+    full = set(get_command(app).commands)  # type: ignore[attr-defined]
+    for argv in ([], ["--help"], ["no-such-command"]):
+        assert set(get_command(_app_for(argv)).commands) == full  # type: ignore[attr-defined]

@@ -99,7 +99,10 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
                 sqlite_file.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StorageError(f"cannot create the data directory {sqlite_file.parent}: {exc}") from None
-        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+        # A server may drop idle connections (pre-ping finds out before use); an embedded SQLite file cannot, and a
+        # ping per checkout would be one query more on every request.
+        kwargs.setdefault("pool_pre_ping", sqlite_file is None and not url.startswith("sqlite"))
+        engine = create_engine(url, **kwargs)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise StorageError(f"invalid database URL {mask_url(url)}: {exc}") from None
     except ModuleNotFoundError as exc:

@@ -30,7 +30,10 @@ EU_REGIMES = (
 
 
 class Step(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """One rule asked and answered. Immutable: the engine shares equal steps between verdicts (engine._steps);
+    to add evidence, a view makes a copy (``model_copy(update=...)``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     rule: str
     question: str
@@ -43,7 +46,9 @@ class Step(BaseModel):
 
 
 class Missing(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A fact the rules need, with its question. Immutable: shared between verdicts (engine._missing)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     fact: str
     question: str

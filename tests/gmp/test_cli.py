@@ -67,3 +67,45 @@ def test_ask_asks_only_what_changes_the_list_and_saves(tmp_path: Path) -> None:
     assert "GMP-CLOSED-BACKGROUND-GRADE" in {i["id"] for i in data["items"]}
     assert yaml.safe_load(saved.read_text())["manufacturing"]["processing"] == "closed"
     assert run("gmp", str(facts), "--save", str(tmp_path / "x.yaml")).returncode == 2
+
+
+def test_a_saved_assessment_by_id_uses_its_stored_facts_and_verdict(tmp_path: Path) -> None:
+    import os
+
+    from atmpnav import store
+    from atmpnav.assess import AssessmentInput
+    from atmpnav.records import assessments, integrity
+    from tests.gmp.products import make
+
+    url = f"sqlite:///{tmp_path / 'gmp.db'}"
+    env = {**os.environ, store.ENV_DATABASE_URL: url, store.ENV_DATA_DIR: str(tmp_path / "data")}
+    old = {k: os.environ.get(k) for k in (store.ENV_DATABASE_URL, store.ENV_DATA_DIR)}
+    os.environ.update({store.ENV_DATABASE_URL: url, store.ENV_DATA_DIR: env[store.ENV_DATA_DIR]})
+    try:
+        engine = store.get_engine(url)
+        integrity.ensure_ready(engine)
+        facts = make("car_t", {"processing": "closed", "release_before_qc_complete": True})
+        saved = assessments.create(engine, title="CAR-T", given=AssessmentInput.of_facts(facts), jurisdictions=["EU"],
+                                   as_of="2026-11-30", note=None).record.assessment_id
+    finally:
+        store.dispose_engines()
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+    def gmp(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "atmpnav.cli", "gmp", *args], capture_output=True, text=True,
+                              timeout=120, env=env)
+
+    by_id = gmp(f"#{saved}", "--json")
+    assert by_id.returncode == 0, by_id.stderr
+    data = json.loads(by_id.stdout)
+    assert data["verdict_outcome"] == "GTMP" and data["as_of"] == "2026-11-30"  # the day it was classified
+    assert "GMP-RELEASE-TWO-STAGE" in {item["id"] for item in data["items"]}
+    assert json.loads(gmp(str(saved), "--json", "--version", "1").stdout) == data
+    for args, message in [((f"#{saved}", "--ask"), "new version"), ((str(saved), "--version", "9"), "version"),
+                          (("99999",), "99999"), ((str(car_t_file(tmp_path)), "--version", "1"), "--version needs")]:
+        refused = gmp(*args)
+        assert refused.returncode == 2 and message in refused.stderr, (args, refused.stderr)

@@ -6,28 +6,22 @@ of ``ATMPNAV_DATABASE_URL`` (default: the embedded SQLite database).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from atmpnav.errors import InputError
+from atmpnav.records.refs import assessment_ref
 
 if TYPE_CHECKING:
     from atmpnav.documents.saved import SavedAssessment
 
-ASSESSMENT_ID = re.compile(r"^#?(\d{1,12})$")
 Out = Annotated[Path, typer.Option("--out", "-o", help="File to write (never overwritten without --force).",
                                    show_default=False)]
 Force = Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")]
 Version = Annotated[int | None, typer.Option("--version", min=1, help="Version of the assessment (default: the "
                                              "latest).")]
-
-
-def _assessment_id(source: str) -> int | None:
-    match = ASSESSMENT_ID.match(source.strip())
-    return int(match.group(1)) if match and not Path(source).exists() else None
 
 
 def _saved(assessment_id: int, version: int | None) -> SavedAssessment:
@@ -58,7 +52,7 @@ def document_command(
     settings = parse_settings(set_field or [], kind)
     if out.suffix.lower() != ".docx":
         raise InputError(f"--out {out}: the draft is a Word file; name it *.docx")
-    assessment_id = _assessment_id(source)
+    assessment_id = assessment_ref(source)
     if assessment_id is not None:
         document_source = from_assessment(_saved(assessment_id, version))
     else:
@@ -84,7 +78,7 @@ def report_command(
     from atmpnav.documents.report import render_report_pdf
     from atmpnav.documents.sources import write_new
 
-    assessment_id = _assessment_id(assessment)
+    assessment_id = assessment_ref(assessment)
     if assessment_id is None:
         raise InputError(f"ASSESSMENT {assessment!r}: give a saved assessment's id, e.g. 12")
     if out.suffix.lower() != ".pdf":

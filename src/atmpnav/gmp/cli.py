@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 def gmp_command(
     facts_file: Annotated[str, typer.Argument(help="Facts file (YAML or JSON) with an optional 'manufacturing' "
-                                              "block; '-' reads standard input.", show_default=False)],
+                                              "block; '-' reads standard input; or a saved assessment's id "
+                                              "(12 or #12): its stored facts and EU verdict, not re-classified.",
+                                              show_default=False)],
     standard: Annotated[str, typer.Option("--standard", help="eu (EU GMP Part IV) or pics (PIC/S Annex 2A).")] = "eu",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Standards and law in force on this date "
@@ -27,18 +29,30 @@ def gmp_command(
                                       "time (empty answer: don't know), then print the checklist.")] = False,
     save: Annotated[Path | None, typer.Option("--save", help="With --ask: save the answered facts (YAML) to this "
                                               "new file.")] = None,
+    version: Annotated[int | None, typer.Option("--version", min=1, help="With an assessment id: its version "
+                                                "(default: the latest).")] = None,
 ) -> None:
     """The GMP checklist (EU GMP Part IV or PIC/S Annex 2A) for a product and its manufacturing process."""
     from atmpnav.facts import load_facts
     from atmpnav.gmp import gmp_checklist
+    from atmpnav.records.refs import assessment_ref
 
+    assessment_id = assessment_ref(facts_file)
     if ask and facts_file == "-":
         raise InputError("--ask reads answers from the terminal: give FACTS_FILE as a file, not '-'")
+    if ask and assessment_id is not None:
+        raise InputError("--ask changes facts, and a saved assessment's facts change only by a new version: "
+                         "revise the assessment, or export its facts to a file")
     if save is not None and not ask:
         raise InputError("--save needs --ask")
-    stdin_text = sys.stdin.read() if facts_file == "-" else None
-    facts = load_facts(facts_file, stdin_text=stdin_text)
-    checklist = gmp_checklist(facts, standard=standard.lower(), as_of=as_of)
+    if version is not None and assessment_id is None:
+        raise InputError("--version needs a saved assessment's id, not a facts file")
+    if assessment_id is not None:
+        facts, checklist = _of_assessment(assessment_id, version, standard.lower(), as_of)
+    else:
+        stdin_text = sys.stdin.read() if facts_file == "-" else None
+        facts = load_facts(facts_file, stdin_text=stdin_text)
+        checklist = gmp_checklist(facts, standard=standard.lower(), as_of=as_of)
     if ask:
         facts, checklist = _ask(facts, checklist, standard.lower(), as_of)
         if save is not None:
@@ -53,6 +67,25 @@ def gmp_command(
     from atmpnav.gmp.render import render_checklist
 
     typer.echo(render_checklist(checklist, facts.name), nl=False)
+
+
+def _of_assessment(assessment_id: int, version: int | None, standard: str,
+                   as_of: str | None) -> tuple[ProductFacts, Checklist]:
+    """The checklist on a saved assessment's stored facts and EU verdict (as the API's, not re-classified)."""
+    from atmpnav import store
+    from atmpnav.engine import parse_date
+    from atmpnav.gmp import build_checklist
+    from atmpnav.records import assessments
+    from atmpnav.verdict import Envelope
+
+    record = assessments.get_version(store.get_engine(), assessment_id, version)
+    envelope = Envelope.model_validate(record.envelope)
+    verdict = envelope.verdicts.get("EU")
+    if verdict is None:
+        raise InputError(f"assessment {assessment_id} has no EU verdict; the GMP checklist is built on the EU "
+                         "classification")
+    day = parse_date(as_of) if as_of else None  # default: the day the assessment was classified
+    return envelope.facts, build_checklist(envelope.facts, verdict, standard=standard, as_of=day)
 
 
 def _ask(facts: ProductFacts, checklist: Checklist, standard: str, as_of: str | None) -> tuple[ProductFacts,

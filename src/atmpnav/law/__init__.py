@@ -6,7 +6,7 @@ jurisdiction does not load the other seven (CLI start-up); iterating imports the
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, MutableMapping
 from importlib import import_module
 
 from atmpnav.errors import UnknownNameError
@@ -17,30 +17,44 @@ _MODULES = {"EU": "atmpnav.law.eu", "US": "atmpnav.law.us", "UK": "atmpnav.law.u
             "JP": "atmpnav.law.jp", "CA": "atmpnav.law.ca", "AU": "atmpnav.law.au", "KR": "atmpnav.law.kr"}
 
 
-class _RuleSets(Mapping[str, RuleSet]):
+class _RuleSets(MutableMapping[str, RuleSet]):
+    """Code -> rule set, in registration order; a rule set may also be registered at run time (``[code] = rules``)."""
+
     def __init__(self) -> None:
+        self._modules: dict[str, str | None] = dict(_MODULES)  # None: registered at run time, already loaded
         self._loaded: dict[str, RuleSet] = {}
 
     def __getitem__(self, code: str) -> RuleSet:
         found = self._loaded.get(code)
         if found is None:
-            found = self._loaded[code] = getattr(import_module(_MODULES[code]), code)
+            module = self._modules[code]
+            if module is None:
+                raise KeyError(code)
+            found = self._loaded[code] = getattr(import_module(module), code)
         return found
 
+    def __setitem__(self, code: str, rules: RuleSet) -> None:
+        self._modules.setdefault(code, None)
+        self._loaded[code] = rules
+
+    def __delitem__(self, code: str) -> None:
+        del self._modules[code]
+        self._loaded.pop(code, None)
+
     def __contains__(self, code: object) -> bool:
-        return code in _MODULES  # without importing the module
+        return code in self._modules  # without importing the module
 
     def __iter__(self) -> Iterator[str]:
-        return iter(_MODULES)
+        return iter(self._modules)
 
     def __len__(self) -> int:
-        return len(_MODULES)
+        return len(self._modules)
 
     def __repr__(self) -> str:
-        return f"JURISDICTIONS({', '.join(_MODULES)})"
+        return f"JURISDICTIONS({', '.join(self._modules)})"
 
 
-JURISDICTIONS: Mapping[str, RuleSet] = _RuleSets()
+JURISDICTIONS: MutableMapping[str, RuleSet] = _RuleSets()
 
 ALL = "ALL"
 

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -104,13 +105,19 @@ _load_lock = threading.Lock()
 
 def generation(engine: Engine) -> tuple[int, int]:
     """The registry's import generation: changes whenever the registry does."""
+    with engine.connect() as conn:
+        row = conn.execute(_generation_query()).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+@lru_cache(maxsize=1)
+def _generation_query() -> Any:
+    """Built once: it runs on every registry request (the statement is immutable, its compiled form cached)."""
     from sqlalchemy import func, select
 
     from atmpnav.registry.models import Import
 
-    with engine.connect() as conn:
-        row = conn.execute(select(func.max(Import.id), func.count(Import.id))).one()
-    return int(row[0] or 0), int(row[1] or 0)
+    return select(func.max(Import.id), func.count(Import.id))
 
 
 def snapshot(engine: Engine) -> Snapshot:
@@ -170,9 +177,5 @@ def _load(engine: Engine) -> Snapshot:
 
 
 def generation_in(session: Any) -> tuple[int, int]:
-    from sqlalchemy import func, select
-
-    from atmpnav.registry.models import Import
-
-    row = session.execute(select(func.max(Import.id), func.count(Import.id))).one()
+    row = session.execute(_generation_query()).one()
     return int(row[0] or 0), int(row[1] or 0)

@@ -111,6 +111,7 @@ def _show(value: Any) -> str:
 def _attach_evidence(verdict: Verdict, extraction: Extraction) -> None:
     assumed = {a.fact: a for a in extraction.assumptions}
     rests_on: dict[str, str] = {}
+    steps = []
     for step in verdict.steps:
         words = []
         for path in step.facts:
@@ -121,7 +122,8 @@ def _attach_evidence(verdict: Verdict, extraction: Extraction) -> None:
             else:
                 words.append(extraction.evidence_for(path))
         unique = list(dict.fromkeys(w for w in words if w))
-        step.evidence = "; ".join(unique) if unique else None
+        steps.append(step.model_copy(update={"evidence": "; ".join(unique) if unique else None}))
+    verdict.steps = steps  # steps are immutable (shared between verdicts): evidence goes on copies
     if rests_on and verdict.determined:
         said = "; ".join(f"{path}: {s}" for path, s in rests_on.items())
         verdict.notes.insert(0, f"This outcome rests on assumptions the text does not state ({said}). "
