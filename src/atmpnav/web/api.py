@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic_core import to_json
-from sqlalchemy.engine import Engine
 from starlette.responses import Response
 
 from atmpnav.categories import as_dicts
 from atmpnav.rulebook import describe_rule, list_rules
 from atmpnav.verdict import Envelope, Precedent
 from atmpnav.web import schemas
+from atmpnav.web.dependencies import Db
 from atmpnav.web.services import CHART_FORMATS, classify_input, search_precedents
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -30,12 +30,6 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
 
 
-def db(request: Request) -> Engine:
-    engine: Engine = request.app.state.db.engine
-    return engine
-
-
-Db = Annotated[Engine, Depends(db)]
 AssessmentId = Annotated[int, Path(ge=1, description="Assessment id")]
 AsOfQuery = Annotated[schemas.IsoDate | None, Query(description="YYYY-MM-DD (default: today)")]
 
@@ -115,7 +109,7 @@ def rule(
     rule_id: Annotated[str, Path(max_length=32, description="e.g. EU-G2 or US-5")],
     jurisdiction: Annotated[str | None, Query(max_length=8, description="Default: from the id's prefix")] = None,
 ) -> dict[str, Any]:
-    from atmpnav.web.views import rule_jurisdiction
+    from atmpnav.web.rules_pages import rule_jurisdiction
 
     return describe_rule(jurisdiction or rule_jurisdiction(rule_id), rule_id)
 

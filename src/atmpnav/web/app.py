@@ -157,18 +157,25 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.add_middleware(errors.BodySizeLimit, limit=errors.MAX_BODY_BYTES)
     app.add_middleware(SecurityHeaders)
 
-    from atmpnav.web import api, compare_pages, records_api, records_pages, views
+    from atmpnav.web import (
+        api,
+        classify_pages,
+        compare_pages,
+        describe_pages,
+        documents_api,
+        gmp_api,
+        gmp_pages,
+        home_pages,
+        records_api,
+        records_pages,
+        registry_pages,
+        rules_pages,
+    )
 
-    app.include_router(records_api.router)
-    app.include_router(api.router)
-    app.include_router(records_pages.router)
-    app.include_router(views.router)
-    from atmpnav.web import documents_api, gmp_api, gmp_pages
-
-    app.include_router(gmp_api.router)
-    app.include_router(documents_api.router)
-    app.include_router(gmp_pages.router)
-    app.include_router(compare_pages.router)
+    # In this order: the first route that matches a request answers it.
+    for routes in (records_api, api, records_pages, home_pages, classify_pages, describe_pages, registry_pages,
+                   rules_pages, gmp_api, documents_api, gmp_pages, compare_pages):
+        app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/healthz", tags=["service"], summary="Liveness", response_model=HealthOut)

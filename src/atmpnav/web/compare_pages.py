@@ -19,6 +19,7 @@ from atmpnav.engine import parse_date
 from atmpnav.errors import InputError
 from atmpnav.law import JURISDICTIONS, expand_jurisdictions
 from atmpnav.verdict import Envelope
+from atmpnav.web.pages import page
 from atmpnav.web.services import classify_input
 from atmpnav.web.wizard import Wizard
 
@@ -26,8 +27,6 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
 def _render(request: Request, envelope: Envelope, source: str, back_url: str) -> HTMLResponse:
-    from atmpnav.web.views import page
-
     rulesets = {code: JURISDICTIONS[code] for code in envelope.verdicts}
     return page(request, "compare.html", {
         "section": "compare", "envelope": envelope, "rows": comparison(envelope), "rulesets": rulesets,

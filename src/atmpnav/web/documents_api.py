@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
 from starlette.responses import Response
 
 from atmpnav.records.users import UserInfo
-from atmpnav.web.records_api import viewer
+from atmpnav.web.dependencies import db, viewer
 from atmpnav.web.schemas import ErrorEnvelope
 
 router = APIRouter(prefix="/api/v1", responses={
@@ -20,11 +20,6 @@ router = APIRouter(prefix="/api/v1", responses={
 })
 DocumentKind = Literal["ema-classification-request", "fda-pre-rfd", "fda-rfd", "report"]
 DOCUMENT_KINDS: tuple[str, ...] = DocumentKind.__args__  # type: ignore[attr-defined]
-
-
-def db(request: Request) -> Engine:
-    engine: Engine = request.app.state.db.engine
-    return engine
 
 
 def render_document(engine: Engine, assessment_id: int, kind: str, version: int | None) -> tuple[bytes, str, str]:

@@ -7,15 +7,14 @@ import json
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.engine import Engine
 from starlette.responses import Response
 
 from atmpnav.facts import ProductFacts
 from atmpnav.gmp import Checklist, gmp_checklist
 from atmpnav.records.users import UserInfo
-from atmpnav.web.records_api import viewer
+from atmpnav.web.dependencies import Db, viewer
 from atmpnav.web.schemas import CAR_T_FACTS, ErrorEnvelope
 
 router = APIRouter(prefix="/api/v1", responses={
@@ -24,12 +23,6 @@ router = APIRouter(prefix="/api/v1", responses={
 })
 
 
-def db(request: Request) -> Engine:
-    engine: Engine = request.app.state.db.engine
-    return engine
-
-
-Db = Annotated[Engine, Depends(db)]
 AssessmentId = Annotated[int, Path(ge=1, description="Assessment id")]
 Standard = Literal["eu", "pics"]
 

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy.engine import Engine
 from starlette.responses import HTMLResponse
 
 from atmpnav.errors import InputError
 from atmpnav.facts import ProductFacts, decode_document, parse_facts, with_fact
 from atmpnav.gmp import VARIANTS, Checklist, build_checklist, gmp_checklist
 from atmpnav.questions import QUESTIONS, coerce_answer
-from atmpnav.records.users import UserInfo
-from atmpnav.web.records_pages import viewer as page_viewer
-from atmpnav.web.templating import facts_json, templates
+from atmpnav.web.dependencies import Db, Viewer
+from atmpnav.web.pages import page
+from atmpnav.web.templating import facts_json
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 FACTS_LIMIT = 100_000
@@ -40,18 +39,10 @@ manufacturing:
 """
 
 
-def db(request: Request) -> Engine:
-    engine: Engine = request.app.state.db.engine
-    return engine
-
-
-Db = Annotated[Engine, Depends(db)]
-
-
 def _page(request: Request, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     base = {"section": "gmp", "standards": STANDARD_NAMES, "checklist": None, "problem": None, "facts_text": "",
             "standard": "eu", "as_of": "", "assessment": None, "questions": []}
-    return templates().TemplateResponse(request, "gmp.html", {**base, **context}, status_code=status_code)
+    return page(request, "gmp.html", {**base, **context}, status_code=status_code)
 
 
 def _standard(value: str) -> str:
@@ -118,7 +109,7 @@ async def gmp_result(
 def assessment_gmp(
     request: Request,
     engine: Db,
-    user: Annotated[UserInfo, Depends(page_viewer)],
+    user: Viewer,
     assessment_id: Annotated[int, Path(ge=1)],
     standard: Annotated[str, Query(max_length=8)] = "eu",
     version: Annotated[int | None, Query(ge=1)] = None,

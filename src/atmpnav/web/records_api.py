@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request
 from sqlalchemy.engine import Engine
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
@@ -22,9 +22,10 @@ from atmpnav.gmp import checklist_of_envelope
 from atmpnav.records import assessments, audit, integrity, signatures
 from atmpnav.records.assessments import INT_MAX, Product
 from atmpnav.records.rerun import rerun, save_rerun
-from atmpnav.records.users import ForbiddenError, UserInfo
+from atmpnav.records.users import ForbiddenError
 from atmpnav.verdict import Envelope
 from atmpnav.web import auth, schemas
+from atmpnav.web.dependencies import Author, Db, Reviewer, Viewer
 from atmpnav.web.templating import templates
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -44,27 +45,6 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
 
 
-def db(request: Request) -> Engine:
-    engine: Engine = request.app.state.db.engine
-    return engine
-
-
-def viewer(request: Request) -> UserInfo:
-    return auth.records_user(request, "viewer")
-
-
-def author(request: Request) -> UserInfo:
-    return auth.records_user(request, "author")
-
-
-def reviewer(request: Request) -> UserInfo:
-    return auth.records_user(request, "reviewer")
-
-
-Db = Annotated[Engine, Depends(db)]
-Viewer = Annotated[UserInfo, Depends(viewer)]
-Author = Annotated[UserInfo, Depends(author)]
-Reviewer = Annotated[UserInfo, Depends(reviewer)]
 AssessmentId = Annotated[int, Path(ge=1, le=INT_MAX, description="Assessment id")]
 VersionNumber = Annotated[int, Path(ge=1, le=INT_MAX, description="Version number")]
 IdempotencyKey = Annotated[

@@ -5,12 +5,13 @@ one-time form token (a resubmitted form never adds a second version)."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from sqlalchemy.engine import Engine
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, Response
 
 from atmpnav.assess import TEXT_MAX, AssessmentInput
 from atmpnav.engine import parse_date
@@ -19,57 +20,36 @@ from atmpnav.facts import ProductFacts
 from atmpnav.records import assessments, audit, signatures, users
 from atmpnav.records.assessments import INT_MAX, Product
 from atmpnav.records.rerun import rerun, save_rerun
-from atmpnav.records.users import AuthError, ForbiddenError, UserInfo
+from atmpnav.records.users import AuthError, ForbiddenError
 from atmpnav.verdict import Envelope
 from atmpnav.web import auth
+from atmpnav.web.dependencies import Author, Db, Reviewer, Viewer, db
 from atmpnav.web.highlight import highlight
-from atmpnav.web.templating import templates
-from atmpnav.web.views import _facts_text, _jurisdictions, _parse_facts_text, _query
+from atmpnav.web.pages import chosen_jurisdictions, facts_text, page, parse_facts_text, query_string, see_other
 from atmpnav.web.wizard import Wizard
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PAGE_SIZE = 50
 HISTORY_SHOWN = 20
-
-
-def db(request: Request) -> Engine:
-    engine: Engine = request.app.state.db.engine
-    return engine
-
-
-def viewer(request: Request) -> UserInfo:
-    return auth.records_user(request, "viewer")
-
-
-def author(request: Request) -> UserInfo:
-    return auth.records_user(request, "author")
-
-
-def reviewer(request: Request) -> UserInfo:
-    return auth.records_user(request, "reviewer")
-
-
-Db = Annotated[Engine, Depends(db)]
-Viewer = Annotated[UserInfo, Depends(viewer)]
-Author = Annotated[UserInfo, Depends(author)]
-Reviewer = Annotated[UserInfo, Depends(reviewer)]
 AssessmentId = Annotated[int, Path(ge=1, le=INT_MAX)]
 VersionNumber = Annotated[int, Path(ge=1, le=INT_MAX)]
 FormToken = Annotated[str, Form(max_length=100)]
-
-
-def page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    return templates().TemplateResponse(request, name, context, status_code=status_code)
-
-
-def see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
+PageNumber = Annotated[int, Query(alias="page", ge=1, le=100_000)]
 
 
 def _form_key(token: str) -> str | None:
     """The idempotency key of a form submission: its one-time token (absent: no deduplication)."""
     cleaned = token.strip()
     return f"form:{cleaned}" if cleaned else None
+
+
+def _list_page(request: Request, name: str, context: dict[str, Any], params: dict[str, str], page_number: int,
+               fetch: Callable[[int, int], tuple[int, list[Any]]]) -> HTMLResponse:
+    """A list shown PAGE_SIZE rows at a time: ``fetch(limit, offset)`` gives the total and the rows of the
+    page; ``params`` are the filters given, which the pager's links keep."""
+    total, items = fetch(PAGE_SIZE, (page_number - 1) * PAGE_SIZE)
+    return page(request, name, {**context, "items": items, "total": total, "page": page_number,
+                                "pages": max(1, -(-total // PAGE_SIZE)), "params": params})
 
 
 # --------------------------------------------------------------------------- login
@@ -172,19 +152,18 @@ def assessment_list(
     jurisdiction: Annotated[str, Query(max_length=8)] = "",
     state: Annotated[str, Query(max_length=16)] = "",
     owner: Annotated[str, Query(max_length=64)] = "",
-    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    page_number: PageNumber = 1,
 ) -> HTMLResponse:
     filters = assessments.ListFilter(q=q.strip() or None, outcome=outcome or None, jurisdiction=jurisdiction or None,
                                      state=state or None, owner=owner or None)
-    total, items = assessments.list_page(engine, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE,
-                                         filters=filters)
-    pages = max(1, -(-total // PAGE_SIZE))
     params = {"q": q, "outcome": outcome, "jurisdiction": jurisdiction, "state": state, "owner": owner}
-    return page(request, "assessments.html", {
-        "section": "assessments", "items": items, "total": total, "page": page_number, "pages": pages,
-        "params": params, "states": signatures.STATES,
-        "outcomes": ("GTMP", "sCTMP", "TEP", "not ATMP", "undetermined"),
-    })
+    return _list_page(
+        request, "assessments.html",
+        {"section": "assessments", "states": signatures.STATES,
+         "outcomes": ("GTMP", "sCTMP", "TEP", "not ATMP", "undetermined")},
+        params, page_number,
+        lambda limit, offset: assessments.list_page(engine, limit=limit, offset=offset, filters=filters),
+    )
 
 
 # --------------------------------------------------------------------------- create / edit
@@ -192,7 +171,7 @@ def assessment_list(
 
 def _form_input(kind: str, facts: str, text: str, indication: str) -> AssessmentInput:
     if kind == "facts":
-        return AssessmentInput.of_facts(_parse_facts_text(facts))
+        return AssessmentInput.of_facts(parse_facts_text(facts))
     if kind == "text":
         return AssessmentInput.of_text(text, indication or None)
     raise InputError(f"kind: {kind!r} must be facts or text")
@@ -218,7 +197,7 @@ def assessment_create(
         engine,
         title=title,
         given=_form_input(kind, facts, text, indication),
-        jurisdictions=_jurisdictions(jurisdiction),
+        jurisdictions=chosen_jurisdictions(jurisdiction),
         as_of=as_of or None,
         actor=user.username,
         product=Product.of(product_name, description, intended_use or indication),
@@ -230,17 +209,17 @@ def assessment_create(
 @router.get("/assessments/{assessment_id}/edit")
 def assessment_edit_form(request: Request, engine: Db, user: Author, assessment_id: AssessmentId) -> HTMLResponse:
     record = assessments.get_version(engine, assessment_id)
-    facts_text = ""
+    shown_facts = ""
     if record.input["kind"] == "facts":
         from atmpnav.questionnaire import facts_to_yaml
 
         facts = ProductFacts.model_validate(record.input["facts"])
-        facts_text = facts_to_yaml(facts)
+        shown_facts = facts_to_yaml(facts)
         if any(getattr(facts, b) is not None and getattr(facts, b).present is None
                for b in ("nucleic_acid", "cells_or_tissues", "device")):
-            facts_text = _facts_text(facts)  # YAML would drop an unknown `present`
+            shown_facts = facts_text(facts)  # YAML would drop an unknown `present`
     return page(request, "assessment_edit.html", {
-        "section": "assessments", "record": record, "facts_text": facts_text, "today": date.today().isoformat(),
+        "section": "assessments", "record": record, "facts_text": shown_facts, "today": date.today().isoformat(),
     })
 
 
@@ -296,7 +275,7 @@ def _assessment_context(request: Request, engine: Engine, assessment_id: int, n:
     if record.input["kind"] == "facts" and record.n == head.latest_version:
         wizard = Wizard.from_facts(ProductFacts.model_validate(record.input["facts"]), parse_date(None))
         if wizard is not None:
-            revise_url = "/classify" + _query(
+            revise_url = "/classify" + query_string(
                 [*wizard.params(), ("assessment", str(assessment_id)), ("base", str(record.n))]
             )
     highlighted = None
@@ -394,7 +373,7 @@ def audit_page(
     assessment: Annotated[str, Query(max_length=12)] = "",
     since: Annotated[str, Query(max_length=10)] = "",
     until: Annotated[str, Query(max_length=10)] = "",
-    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    page_number: PageNumber = 1,
 ) -> HTMLResponse:
     try:
         assessment_id = int(assessment) if assessment.strip() else None
@@ -402,13 +381,12 @@ def audit_page(
         raise InputError("assessment: a number") from None
     if assessment_id is not None and not 1 <= assessment_id <= INT_MAX:
         raise InputError("assessment: a number from 1")
-    total, items = audit.events(
-        engine, actor=actor or None, action=action or None, assessment_id=assessment_id,
-        since=parse_date(since) if since else None, until=parse_date(until) if until else None,
-        limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE,
-    )
+    first_day = parse_date(since) if since else None
+    last_day = parse_date(until) if until else None
     params = {"actor": actor, "action": action, "assessment": assessment, "since": since, "until": until}
-    return page(request, "audit.html", {
-        "section": "audit", "items": items, "total": total, "page": page_number,
-        "pages": max(1, -(-total // PAGE_SIZE)), "params": params, "actions": audit.ACTIONS,
-    })
+    return _list_page(
+        request, "audit.html", {"section": "audit", "actions": audit.ACTIONS}, params, page_number,
+        lambda limit, offset: audit.events(engine, actor=actor or None, action=action or None,
+                                           assessment_id=assessment_id, since=first_day, until=last_day,
+                                           limit=limit, offset=offset),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, field_validator, model_validator
 
 from atmpnav.assess import TEXT_MAX
 from atmpnav.facts import ProductFacts
@@ -192,28 +192,57 @@ class SignRequest(BaseModel):
     comment: str | None = Field(None, max_length=2000)
 
 
-class SignatureOut(BaseModel):
-    assessment_id: int
-    version: int
-    version_hash: str
-    signer: str
-    signer_name: str
-    meaning: str
-    meaning_text: str
-    comment: str | None
-    signed_at: str
+def _response_model(name: str, source: type, base: type[BaseModel] = BaseModel, leave_out: tuple[str, ...] = (),
+                    **retyped: Any) -> type[BaseModel]:
+    """The response model ``name`` of what ``source.to_dict()`` (a library dataclass) returns: the
+    dataclass's fields, in its order, with its defaults, so the documented shape follows the code.
+    ``retyped`` gives a field its own (type, default or Field) where its JSON differs from the Python
+    value or the documentation describes it; ``leave_out`` names fields ``to_dict`` does not return as such."""
+    import dataclasses
+    import typing
+
+    hints = typing.get_type_hints(source)
+    fields: dict[str, Any] = {}
+    for item in dataclasses.fields(source):
+        if item.name in leave_out:
+            continue
+        if item.default is not dataclasses.MISSING:
+            default = item.default
+        elif item.default_factory is not dataclasses.MISSING:
+            default = item.default_factory()
+        else:
+            default = ...
+        fields[item.name] = retyped.get(item.name, (hints[item.name], default))
+    return create_model(name, __base__=base, **fields)
 
 
-class AuditEventOut(BaseModel):
-    seq: int
-    at: str
-    actor: str | None
-    action: str
-    assessment_id: int | None
-    version_n: int | None
-    reason: str | None
-    details: dict[str, Any]
-    mac: str
+def _records_models() -> tuple[type[BaseModel], ...]:
+    from atmpnav.records import assessments, audit, rerun, signatures
+
+    return (
+        _response_model("SignatureOut", signatures.SignatureRecord),
+        _response_model("AuditEventOut", audit.EventRecord),
+        _response_model("RerunOut", rerun.Rerun),
+        _response_model(
+            "VersionOut", assessments.VersionRecord,
+            input=(dict[str, Any],
+                   Field(..., description='{"kind": "facts", "facts": …} or {"kind": "text", "text", …}')),
+            prev_hash=(str | None, Field(..., description="Hash of the previous version (null for version 1).")),
+            hash=(str, Field(..., description="HMAC-SHA-256 of this version's canonical JSON, prev_hash included.")),
+            envelope=(dict[str, Any],
+                      Field(..., description="The classification envelope {facts, verdicts, precedents}.")),
+            actor=(str | None, Field(None, description="The user who made this version.")),
+            reason=(str | None, Field(None, description="Why this version was made.")),
+        ),
+        _response_model(
+            "AssessmentSummaryOut", assessments.AssessmentSummary,
+            state=(str, Field("draft", description="draft, in_review, approved or superseded")),
+            jurisdictions=(list[str], Field(default_factory=list)),
+        ),
+    )
+
+
+SignatureOut, AuditEventOut, RerunOut, VersionOut, AssessmentSummaryOut = _records_models()
 
 
 class AuditListOut(BaseModel):
@@ -231,55 +260,11 @@ class VerifyAllOut(BaseModel):
     anchor_file: str
 
 
-class RerunOut(BaseModel):
-    assessment_id: int
-    version: int
-    changed: bool
-    recorded_ruleset: str
-    current_ruleset: str
-    jurisdictions: list[dict[str, Any]]
-
-
 class MeOut(BaseModel):
     username: str
     full_name: str
     role: str
     auth: str
-
-
-class VersionOut(BaseModel):
-    assessment_id: int
-    n: int
-    title: str
-    input: dict[str, Any] = Field(..., description='{"kind": "facts", "facts": …} or {"kind": "text", "text", …}')
-    jurisdictions: list[str]
-    as_of: str
-    ruleset: str
-    software: str
-    note: str | None
-    created_at: str
-    prev_hash: str | None = Field(..., description="Hash of the previous version (null for version 1).")
-    hash: str = Field(..., description="HMAC-SHA-256 of this version's canonical JSON, prev_hash included.")
-    envelope: dict[str, Any] = Field(..., description="The classification envelope {facts, verdicts, precedents}.")
-    actor: str | None = Field(None, description="The user who made this version.")
-    reason: str | None = Field(None, description="Why this version was made.")
-    product_name: str | None = None
-    description: str | None = None
-    intended_use: str | None = None
-
-
-class AssessmentSummaryOut(BaseModel):
-    id: int
-    title: str
-    created_at: str
-    updated_at: str
-    latest_version: int
-    input_kind: str
-    outcomes: dict[str, str]
-    state: str = Field("draft", description="draft, in_review, approved or superseded")
-    owner: str | None = None
-    product_name: str | None = None
-    jurisdictions: list[str] = Field(default_factory=list)
 
 
 class VersionCheckOut(BaseModel):
@@ -310,77 +295,27 @@ class AssessmentListOut(BaseModel):
     items: list[AssessmentSummaryOut]
 
 
-class ProductSummaryOut(BaseModel):
-    name: str
-    region: str
-    category: str | None
-    combined: bool | None
-    status: str
-    status_since: str | None
-    authorised_on: str | None
-    inn: str | None
-    holder: str | None
-    product_type: str | None
-    conditional: bool | None
-    orphan: bool | None
-    prime: bool | None
-    slug: str
-    linked: list[str]
-    category_mapped: bool = False
-    own_outcome: str | None = None
-    own_agrees: bool | None = None
-    data_quality: str = ""
+def _registry_models() -> tuple[type[BaseModel], ...]:
+    from atmpnav.registry import queries
+
+    summary = _response_model("ProductSummaryOut", queries.ProductSummary, linked=(list[str], ...))
+    linked = _response_model("LinkedProductOut", queries.LinkedProduct)
+    timeline = _response_model("TimelineEntryOut", queries.TimelineEntry)
+    history = _response_model("HistoryEntryOut", queries.HistoryEntry)
+    source = _response_model("SourceLinkOut", queries.SourceLink)
+    # One product: the summary's fields at the top level (ProductDetail.to_dict flattens them), the
+    # nested records as their response models, and the verdict as its JSON.
+    detail = _response_model(
+        "ProductDetailOut", queries.ProductDetail, base=summary, leave_out=("summary",),
+        timeline=(list[timeline], ...), links=(list[linked], ...), history=(list[history], ...),
+        sources=(list[source], []), verdict=(dict[str, Any] | None, None),
+    )
+    return summary, linked, timeline, history, source, detail
 
 
-class LinkedProductOut(BaseModel):
-    region: str
-    name: str
-    kind: str
-    basis: str | None
-    status: str
-    authorised_on: str | None
-
-
-class TimelineEntryOut(BaseModel):
-    status: str
-    effective_on: str | None
-    source: str
-
-
-class HistoryEntryOut(BaseModel):
-    changed_at: str
-    action: str
-    field: str
-    old: str | None
-    new: str | None
-    source: str
-    source_as_of: str | None
-    fields_set: int = 0
-
-
-class SourceLinkOut(BaseModel):
-    url: str
-    official: bool
-    publisher: str
-
-
-class ProductDetailOut(ProductSummaryOut):
-    aliases: list[str]
-    category_note: str | None
-    indication: str | None
-    therapeutic_area: str | None
-    exceptional_circumstances: bool | None
-    status_date: str | None
-    notes: str | None
-    source_urls: list[str]
-    url: str | None
-    ema_product_number: str | None
-    facts_file: str | None
-    timeline: list[TimelineEntryOut]
-    links: list[LinkedProductOut]
-    history: list[HistoryEntryOut]
-    sources: list[SourceLinkOut] = []
-    verdict: dict[str, Any] | None = None
+ProductSummaryOut, LinkedProductOut, TimelineEntryOut, HistoryEntryOut, SourceLinkOut, ProductDetailOut = (
+    _registry_models()
+)
 
 
 class HealthOut(BaseModel):
