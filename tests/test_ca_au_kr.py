@@ -156,7 +156,8 @@ def test_rule_sets_state_their_sources_and_vocabulary(code: str) -> None:
     # A judgement is derived from observable facts (issue 8): with the transgene's role unknown too, that is asked.
     ("KR", "kr-01", "nucleic_acid.effect_from_sequence", "nucleic_acid.transgene_role"),
     ("AU", "au-09", "cells_or_tissues.manipulations", "cells_or_tissues.manipulations"),
-    ("AU", "au-09", "cells_or_tissues.same_essential_function", "cells_or_tissues.same_essential_function"),
+    # ... and "same function" asks what the cells are to do (the AU HPC test asked the judgement itself before).
+    ("AU", "au-09", "cells_or_tissues.same_essential_function", "cells_or_tissues.intended_action"),
     ("CA", "ca-05", "cells_or_tissues.blood_component", "cells_or_tissues.blood_component"),
 ])
 def test_an_unknown_deciding_fact_is_asked_never_guessed(code: str, stem: str, path: str, fact: str) -> None:
@@ -246,3 +247,14 @@ def test_australia_transition_of_the_2018_autologous_reform() -> None:
     during = _texts(_verdict("AU", "au-01", as_of="2019-03-01"))
     assert "30 June 2019" in during
     assert "30 June 2019" not in _texts(_verdict("AU", "au-01"))
+
+
+def test_a_known_fact_is_never_asked_again() -> None:
+    """Found by the property test: AU's HPC test asked the processing steps after they were given, so answering
+    what is asked never converged. It asks only what is still open."""
+    facts = parse_facts({"product_role": "finished_product", "for_human_administration": True,
+                         "cells_or_tissues": {"present": True, "source": "allogeneic", "blood_component": False,
+                                              "tissue_origin": "bone_marrow", "manipulations": ["cutting"]}})
+    verdict = classify_one(facts, "AU", "2026-11-25")
+    assert verdict.outcome == "undetermined"
+    assert [m.fact for m in verdict.missing] == ["cells_or_tissues.intended_action"]

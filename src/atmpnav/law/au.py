@@ -25,7 +25,7 @@ from atmpnav.facts import (
     Viability,
 )
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet
-from atmpnav.law.judgements import judged
+from atmpnav.law.judgements import judged, missing_for
 from atmpnav.law.processing import (
     homologous_use,
     in_force,
@@ -195,9 +195,12 @@ def _not_biological(c: Inquiry) -> Answer:
             return Answer(True, "Blood and blood components are specified not to be biologicals.", paths)
         hpc = _haematopoietic(c)
         if hpc is None:
+            # Ask only what is still open: the steps, and the observable facts behind "same function".
+            unknown = ("cells_or_tissues.manipulations",) if c.fact("cells_or_tissues.manipulations") is None else ()
+            if same_function(c) is None:
+                unknown += missing_for(c, "cells_or_tissues.same_essential_function")
             return Answer(None, "Whether these are haematopoietic progenitor cells for haematopoietic "
-                          "reconstitution is not known.", paths,
-                          missing=("cells_or_tissues.manipulations", "cells_or_tissues.same_essential_function"))
+                          "reconstitution is not known.", paths, missing=unknown)
         if hpc:
             return Answer(True, "Haematopoietic progenitor cells used for haematopoietic reconstitution are "
                           "specified not to be biologicals.", paths)

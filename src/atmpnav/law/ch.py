@@ -243,7 +243,8 @@ def same_function(c: Inquiry) -> Answer:
     value = judged(c, "cells_or_tissues.same_essential_function")
     path = ("cells_or_tissues.same_essential_function",)
     if value is None:
-        return Answer(None, "Whether the cells do the same job in the recipient is not known.", path, missing=path)
+        return Answer(None, "Whether the cells do the same job in the recipient is not known.", path,
+                      missing=missing_for(c, path[0]))
     return Answer(value, "The same function." if value else "A different function in the recipient.", path)
 
 
