@@ -75,7 +75,7 @@ AU = RuleSet(
     ),
     sources_as_of="TGA guidance pages read as published in 2024-2025 and the instruments as made (2011, 2018, "
     "2019, 2021); the Schedule 16 class lists, the 2021 Schedule 2 items and the Excluded Goods Determination "
-    "item number were not read (domain-part2.md §B.5, research of mid-2026).",
+    "item number were not read (our research of mid-2026).",
 )
 rule = AU.define
 

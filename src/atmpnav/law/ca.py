@@ -67,7 +67,7 @@ CA = RuleSet(
     ),
     sources_as_of="Statutory texts as read in the Justice Laws consolidation current to 2024-10-30; the "
     "amendment of s. 3 in force from 2024-11-27 and the s. 1 definitions were not read; Schedule G listings as "
-    "of 2026 are not known (domain-part2.md §B.4, research of mid-2026).",
+    "of 2026 are not known (our research of mid-2026).",
 )
 rule = CA.define
 
@@ -134,7 +134,7 @@ def other_biologic(c: Inquiry) -> Answer:
     citation=f"{FDA}, s. 2 ('drug') and Schedule D; {FDR}, Part C, Division 4",
     confidence="K",
     reading="Health Canada regulates gene therapies, including ex vivo genetically modified cells, as biologic "
-    "(Schedule D) drugs (domain-part2.md §B.4 CA-2).",
+    "(Schedule D) drugs: our reading of Health Canada's practice, not a provision.",
 )
 def gene_therapy(c: Inquiry) -> Answer:
     return gene_therapy_by_sequence(

@@ -63,7 +63,7 @@ CH = RuleSet(
         "Federal Administrative Court C-6485/2016 (19 March 2019)",
     ),
     subsidiary_rules=frozenset({"CH-3"}),
-    sources_as_of="Read as published up to June 2026 (domain-part2.md §B.2). Not found: the TxV article on the "
+    sources_as_of="Read as published up to June 2026. Not found: the TxV article on the "
     "autologous notification, any hospital-exemption-like route for transplant products, a statutory definition of "
     "'gene therapy product'.",
     open_question_advice="Swissmedic's innovation office answers classification questions before a submission.",
@@ -366,7 +366,7 @@ def animal_device(c: Inquiry) -> Answer:
 
 CH.add(Rule("CH-H1", "Hospital exemption for transplant products", "Is there a Swiss route like the EU hospital "
             "exemption for transplant products?", f"{TPA} Art 9(2) (formula-type exemptions) [U]", "U", None,
-            valid_from=TXG, reading="[U] Not encoded: the text was not found (domain-part2.md §B.2)."))
+            valid_from=TXG, reading="[U] Not encoded: the text was not found in our research (to June 2026)."))
 
 
 # --- The decision procedure -------------------------------------------------------------------

@@ -279,7 +279,7 @@ JP.add(Rule("JP-A1", "ASRM scope (with in vivo gene therapy)", "Would using the 
     confidence="U",
     valid_from=ASRM_IN_FORCE,
     reading="[U] Class I follows the statutory list [V]; the class II/III boundary (stem cells, culture, "
-    "homologous use) is taken from secondary sources, and rules.md marks the exact boundaries uncertain.",
+    "homologous use) is taken from secondary sources, so the exact boundaries are uncertain.",
 )
 def asrm_class(c: Inquiry) -> Answer:
     paths = ("cells_or_tissues.source", "cells_or_tissues.tissue_origin", "cells_or_tissues.manipulations",

@@ -55,7 +55,7 @@ KR = RuleSet(
     ),
     sources_as_of="Act and Decree as published in English by KLRI (Act as amended 2020-08-11; Decree as amended "
     "2023-08-16); the enacted wording of Art 2(5) and the articles on expedited and conditional approval were not "
-    "read (domain-part2.md §B.6, research of mid-2026).",
+    "read (our research of mid-2026).",
 )
 rule = KR.define
 

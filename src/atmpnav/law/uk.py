@@ -78,7 +78,7 @@ UK = _MirrorRuleSet(
         "Human Tissue (Quality and Safety for Human Application) Regulations 2007; JPAC Red Book Annex 6",
     ),
     subsidiary_rules=frozenset({"UK-L1", "UK-H1", "UK-POC1"}),
-    sources_as_of="Read as published up to June 2026 (domain-part2.md §B.1; rules.md §3). The outcome of the May "
+    sources_as_of="Read as published up to June 2026. The outcome of the May "
     "2026 GTMP-definition consultation and the 2026 clinical-trials regime are not encoded.",
     procedural=frozenset({"UK-P1", "UK-P2", "UK-P3", "UK-P4", "UK-C2", "UK-C3", "UK-T1", "UK-T4"}),
     open_question_advice="the MHRA Innovation Office classifies on request (one-stop shop with HTA, HFEA and HRA); "
@@ -223,7 +223,7 @@ _mirror_eu_rules()
     confidence="K",
     valid_from=UK_LAW,
     reading="The hospital_exemption facts are read for the UK conditions; 'same member state' is not a UK "
-    "condition (use in a UK hospital is). reg 171 is [K], Sch 6 and Sch 24 [V] (domain-part2.md §B.1).",
+    "condition (use in a UK hospital is). reg 171 is [K], Sch 6 and Sch 24 [V].",
 )
 def exempt_atmp(c: Inquiry) -> Answer:
     block = c.facts.hospital_exemption
@@ -262,8 +262,8 @@ UK.add(Rule("UK-L1", "Licensing territory", "Does an MHRA marketing authorisatio
 UK.add(Rule("UK-L1", "Licensing territory (UK-wide)", "Does an MHRA marketing authorisation of the ATMP cover the "
             "whole UK?", f"{HMR} Part 5; MHRA guidance 'UK-wide licensing for human medicines' (Windsor Framework, "
             "from 1 January 2025)", "V", _licensing_uk_wide, valid_from=UK_WIDE_LICENSING,
-            reading="[U] The 'Category 1' label for ATMPs comes from a secondary source (domain-part2.md §B.1); "
-            "rules.md tags UK-wide licensing [K][U]."))
+            reading="[U] The 'Category 1' label for ATMPs comes from a secondary source, not from MHRA; "
+            "UK-wide licensing itself is MHRA's published guidance."))
 
 
 @rule(

@@ -38,7 +38,7 @@ US = RuleSet(jurisdiction="US", name="United States", version="us-2026.11",
                       "FDA guidance on minimal manipulation and homologous use (2017, corrected 2020), same surgical "
                       "procedure exception (2017), long-term follow-up after gene therapy (2020), expedited programs "
                       "for regenerative medicine therapies (2019)"),
-             sources_as_of="Read as available in November 2026 (rules.md §2).")
+             sources_as_of="Read as available in November 2026.")
 rule = US.define
 
 

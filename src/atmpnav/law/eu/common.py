@@ -33,7 +33,7 @@ EU = RuleSet(jurisdiction="EU", name="European Union", version="eu-2026.11",
                       "CAT reflection paper on the classification of ATMPs EMA/CAT/600280/2010 Rev.1; CAT "
                       "classification summaries", "Commission proposal COM(2023) 192 (pharma package; provisional "
                       "agreement 11 Dec 2025, not in force)"),
-             sources_as_of="Read as available in November 2026 (rules.md §7); the pharma package's final text "
+             sources_as_of="Read as available in November 2026; the pharma package's final text "
              "and the Part IV revision are not encoded.")
 rule = EU.define
 
