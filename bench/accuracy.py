@@ -8,6 +8,9 @@ Data sets, each reported separately:
   * independent: bench/data/independent_descriptions.yaml (40 descriptions by a separate author who saw
                  neither the extractor nor the other sets; labelled from rules.md only; its errors were used
                  to improve the vocabulary on 2026-12-02 (I02, I17, I25, I34): no longer untuned);
+  * fresh:       bench/data/fresh_descriptions.yaml (40 descriptions written 2026-12-02 by another author who
+                 saw neither the extractor nor the other sets, labelled from rules.md only, with the outcomes
+                 the law also allows where a point is open): never tuned on; do not fix the extractor on it;
   * ema:         the EMA/CAT summaries of the precedent corpus (authorised products and CAT outcomes,
                  src/atmpnav/data/precedents.yaml), leave-one-out: a case and its product group are left
                  out of the precedent search and of the learned model's training data;
@@ -24,7 +27,7 @@ Data sets, each reported separately:
                  product type names a gene therapy and "351 biologic" otherwise (contract outcome
                  vocabulary, docs/facts-and-verdicts.md); its baselines are trained leave-one-out on
                  this set alone (the other sets carry no US label).
-The independent sets are heldout, independent, ema, registry-eu, registry-us and us-rules.
+The independent sets are fresh, heldout, independent, ema, registry-eu, registry-us and us-rules.
 Only the EU outcomes GTMP / sCTMP / TEP / not ATMP are scored; cases whose expected outcome is open
 in law ("undetermined") are reported separately. A prediction is correct when it equals the expected
 outcome or one of the alternatives the source allows (e.g. TC-062: TEP or sCTMP by claim).
@@ -64,13 +67,15 @@ AS_OF = "2026-11-25"
 LABELLED = Path(__file__).parent / "data" / "labelled_descriptions.yaml"
 HELDOUT = Path(__file__).parent / "data" / "heldout_descriptions.yaml"
 INDEPENDENT = Path(__file__).parent / "data" / "independent_descriptions.yaml"
+FRESH = Path(__file__).parent / "data" / "fresh_descriptions.yaml"
 DATA = Path(__file__).parent.parent / "src" / "atmpnav" / "data"
-INDEPENDENT_SETS = ("heldout", "independent", "ema", "registry-eu", "registry-us")
+INDEPENDENT_SETS = ("fresh", "heldout", "independent", "ema", "registry-eu", "registry-us")
 US_CLASSES = ("351 gene therapy", "351 biologic")  # the outcomes of a BLA licence (scored)
 US_SET = ("us-rules", "Registry rows, every US product under the US rules vs the outcome of its licence (351 BLA)")
 SETS = (("labelled", "Labelled descriptions (written first; used while tuning)"),
         ("heldout", "Held-out descriptions (written after tuning; tuned on since 2026-12-02)"),
         ("independent", "Independent descriptions (another author; tuned on since 2026-12-02)"),
+        ("fresh", "Fresh descriptions (another author, 2026-12-02; never tuned on)"),
         ("ema", "EMA/CAT summaries of the precedent corpus, leave-one-out"),
         ("testcases", "The project's own test cases of the corpus, leave-one-out"),
         ("registry-eu", "Registry rows, EU-authorised products vs their official category, leave-one-out"),
@@ -91,10 +96,12 @@ class Item:
 
 def load_items() -> list[Item]:
     items = []
-    for dataset, path in (("labelled", LABELLED), ("heldout", HELDOUT), ("independent", INDEPENDENT)):
+    for dataset, path in (("labelled", LABELLED), ("heldout", HELDOUT), ("independent", INDEPENDENT),
+                          ("fresh", FRESH)):
         for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
             truth = case["outcome"]
-            items.append(Item(case["id"], case["text"], case.get("indication"), truth, frozenset([truth]), dataset,
+            accept = frozenset([truth, *case.get("alternatives", ())])  # outcomes the law allows (labelled why)
+            items.append(Item(case["id"], case["text"], case.get("indication"), truth, accept, dataset,
                               f"{dataset}:{case['id']}"))
     groups = {c.id: c.same_case for c in corpus()}
     for case in corpus():
