@@ -79,21 +79,44 @@ def build_context(facts: ProductFacts, verdict: Verdict | None) -> dict[str, Any
             for sub in subs:
                 context[f"{name}.{sub}"] = _plain(getattr(value, sub))
     if verdict is not None:
-        category = verdict.outcome if verdict.outcome != "undetermined" else verdict.likely_outcome
-        context.update({
-            "verdict.jurisdiction": verdict.jurisdiction,
-            "verdict.outcome": verdict.outcome,
-            "verdict.likely_outcome": verdict.likely_outcome,
-            "verdict.determined": verdict.outcome != "undetermined",
-            # The outcome, or the likely one while undetermined (what a provisional list is built on).
-            "verdict.category": None if category == "undetermined" else category,
-            "verdict.combined": verdict.combined,
-            "verdict.regime": verdict.regime,
-            "verdict.advanced": verdict.advanced,
-            "verdict.origin": verdict.origin,
-            "verdict.pathway_notes": list(verdict.pathway_notes),
-        })
+        context.update(_verdict_context(verdict))
     return context
+
+
+def _verdict_context(verdict: Verdict) -> dict[str, Any]:
+    category = verdict.outcome if verdict.outcome != "undetermined" else verdict.likely_outcome
+    return {
+        "verdict.jurisdiction": verdict.jurisdiction,
+        "verdict.outcome": verdict.outcome,
+        "verdict.likely_outcome": verdict.likely_outcome,
+        "verdict.determined": verdict.outcome != "undetermined",
+        # The outcome, or the likely one while undetermined (what a provisional list is built on).
+        "verdict.category": None if category == "undetermined" else category,
+        "verdict.combined": verdict.combined,
+        "verdict.regime": verdict.regime,
+        "verdict.advanced": verdict.advanced,
+        "verdict.origin": verdict.origin,
+        "verdict.pathway_notes": list(verdict.pathway_notes),
+    }
+
+
+def context_values(facts: ProductFacts, verdict: Verdict, paths: tuple[str, ...]) -> tuple[Any, ...]:
+    """The values :func:`build_context` gives at ``paths``, without building the rest of it (a cache key)."""
+    verdict_part = _verdict_context(verdict)
+    out: list[Any] = []
+    for path in paths:
+        if path.startswith("verdict."):
+            out.append(verdict_part[path])
+            continue
+        head, _, sub = path.partition(".")
+        value = getattr(facts, head)
+        if not sub:
+            out.append(_plain(value))
+        elif value is None:
+            out.append(False if sub == "present" and head in PRESENCE_BLOCKS else None)
+        else:
+            out.append(_plain(getattr(value, sub)))
+    return tuple(out)
 
 
 def _show(value: Any) -> str:
@@ -206,6 +229,21 @@ def check_condition(condition: Any, context_paths: set[str], definitions: Mappin
         raise DataFormatError(where, f"a leaf needs 'fact' and one of {', '.join(LEAF_OPS)}: {dict(condition)!r}")
     if path not in context_paths:
         raise DataFormatError(where, f"unknown fact path {path!r}")
+
+
+def paths_read(condition: Any, definitions: Mapping[str, Any]) -> set[str]:
+    """The context paths a (checked) condition can read, named conditions included."""
+    if condition is None or condition is True or not isinstance(condition, Mapping):
+        return set()
+    for key in ("all", "any"):
+        if key in condition:
+            return set().union(*(paths_read(part, definitions) for part in condition[key]))
+    if "not" in condition:
+        return paths_read(condition["not"], definitions)
+    if "def" in condition:
+        return paths_read(definitions.get(condition["def"]), definitions)
+    path = condition.get("fact")
+    return {path} if isinstance(path, str) else set()
 
 
 def context_paths() -> set[str]:

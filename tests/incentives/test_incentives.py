@@ -3,13 +3,18 @@ basis; unknown facts are asked; dated records switch on their dates."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from atmpnav.assess import AssessmentInput, evaluate
+from atmpnav.facts import ProductFacts
 from atmpnav.incentives import load_incentives
 from tests.gmp.products import make
+from tests.strategies import product_facts
 
 EU_STRONG = {"sme": True, "unmet_medical_need": True, "serious_condition": True, "orphan_prevalence_per_10000": 2,
              "paediatric_relevance": True, "preliminary_clinical_evidence": True, "clinical_trial_planned": True}
@@ -91,3 +96,24 @@ def test_unknown_development_facts_are_asked() -> None:
 
 def test_not_an_atmp_gets_no_atmp_incentives() -> None:
     assert names("hsc", EU_STRONG) == {}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(facts=product_facts(), code=st.sampled_from(["EU", "US", "UK", "JP"]),
+       development=st.sampled_from([None, EU_STRONG, US_STRONG, WEAK, {"sme": True}, {"us_patients": 150000}]))
+def test_the_kept_matches_are_the_matches_the_conditions_give(facts: ProductFacts, code: str,
+                                                               development: dict[str, Any] | None) -> None:
+    """matching() keeps its result per the context values the conditions read: the key must hold those values
+    exactly as build_context gives them, and a kept result must equal a fresh evaluation."""
+    from atmpnav.conditions import build_context, context_paths, context_values
+    from atmpnav.engine import classify_one
+    from atmpnav.incentives import catalogue
+
+    if development is not None:
+        facts = ProductFacts.model_validate({**facts.model_dump(exclude_none=True), "development": development})
+    verdict = classify_one(facts, code, "2026-11-25")
+    context = build_context(facts, verdict)
+    paths = tuple(sorted(context_paths()))
+    assert context_values(facts, verdict, paths) == tuple(context[p] for p in paths)
+    day = date.fromisoformat(verdict.as_of)
+    assert catalogue.matching(verdict, facts) == catalogue._match(code, day, context)

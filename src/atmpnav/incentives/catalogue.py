@@ -8,7 +8,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from atmpnav.conditions import Evaluator, build_context, check_condition, context_paths
+from atmpnav.conditions import (
+    Evaluator,
+    build_context,
+    check_condition,
+    context_paths,
+    context_values,
+    paths_read,
+)
 from atmpnav.datafiles import load_yaml
 from atmpnav.errors import DataFormatError
 from atmpnav.facts import ProductFacts
@@ -72,11 +79,30 @@ def load_incentives(directory: str = str(DATA_DIR)) -> dict[str, tuple[tuple[Inc
     return found
 
 
+MATCH_CACHE_SIZE = 2048
+_matches: dict[tuple[Any, ...], Matches] = {}
+
+
 def matching(verdict: Verdict, facts: ProductFacts) -> Matches:
-    """The incentives whose conditions the facts meet, and the unknown facts that could add others."""
-    records, definitions = load_incentives().get(verdict.jurisdiction, ((), {}))
+    """The incentives whose conditions the facts meet, and the unknown facts that could add others.
+
+    A pure function of the day and of the few context values the jurisdiction's conditions read, so the result
+    is kept per those values (bounded): the API and the questionnaire meet the same ones again and again.
+    The result is shared: read it, never change it."""
+    code = verdict.jurisdiction
     day = date.fromisoformat(verdict.as_of) if verdict.as_of else date.today()
-    evaluator = Evaluator(build_context(facts, verdict), definitions)
+    key = (code, day, *(_hashable(v) for v in context_values(facts, verdict, _paths_read(code))))
+    found = _matches.get(key)
+    if found is None:
+        if len(_matches) >= MATCH_CACHE_SIZE:
+            _matches.clear()
+        found = _matches[key] = _match(code, day, build_context(facts, verdict))
+    return found
+
+
+def _match(code: str, day: date, context: dict[str, Any]) -> Matches:
+    records, definitions = load_incentives().get(code, ((), {}))
+    evaluator = Evaluator(context, definitions)
     result = Matches()
     for incentive in records:
         if not incentive.applies_on(day):
@@ -89,6 +115,16 @@ def matching(verdict: Verdict, facts: ProductFacts) -> Matches:
                 if not path.startswith("verdict."):
                     result.open.setdefault(path, []).append(incentive.name)
     return result
+
+
+@lru_cache(maxsize=16)
+def _paths_read(code: str) -> tuple[str, ...]:
+    records, definitions = load_incentives().get(code, ((), {}))
+    return tuple(sorted(set().union(*(paths_read(r.when, definitions) for r in records))))
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def incentive_consequences(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
