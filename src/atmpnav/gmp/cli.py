@@ -71,21 +71,22 @@ def gmp_command(
 
 def _of_assessment(assessment_id: int, version: int | None, standard: str,
                    as_of: str | None) -> tuple[ProductFacts, Checklist]:
-    """The checklist on a saved assessment's stored facts and EU verdict (as the API's, not re-classified)."""
+    """The checklist on a saved assessment's stored facts and EU verdict (as the API's, not re-classified),
+    read with the check of its records; a broken hash chain is said, not hidden."""
     from atmpnav import store
+    from atmpnav.documents.saved import read_assessment
     from atmpnav.engine import parse_date
     from atmpnav.gmp import build_checklist
-    from atmpnav.records import assessments
-    from atmpnav.verdict import Envelope
 
-    record = assessments.get_version(store.get_engine(), assessment_id, version)
-    envelope = Envelope.model_validate(record.envelope)
-    verdict = envelope.verdicts.get("EU")
-    if verdict is None:
+    saved = read_assessment(store.get_engine(), assessment_id, version)
+    if saved.eu_verdict is None:
         raise InputError(f"assessment {assessment_id} has no EU verdict; the GMP checklist is built on the EU "
                          "classification")
+    if not saved.chain_ok:
+        typer.echo(f"warning: the records of assessment {assessment_id} fail their check: "
+                   f"{'; '.join(saved.chain_problems)}", err=True)
     day = parse_date(as_of) if as_of else None  # default: the day the assessment was classified
-    return envelope.facts, build_checklist(envelope.facts, verdict, standard=standard, as_of=day)
+    return saved.facts, build_checklist(saved.facts, saved.eu_verdict, standard=standard, as_of=day)
 
 
 def _ask(facts: ProductFacts, checklist: Checklist, standard: str, as_of: str | None) -> tuple[ProductFacts,
