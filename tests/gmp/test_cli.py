@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.gmp.products import BASES
@@ -69,7 +70,8 @@ def test_ask_asks_only_what_changes_the_list_and_saves(tmp_path: Path) -> None:
     assert run("gmp", str(facts), "--save", str(tmp_path / "x.yaml")).returncode == 2
 
 
-def test_a_saved_assessment_by_id_uses_its_stored_facts_and_verdict(tmp_path: Path) -> None:
+def test_a_saved_assessment_by_id_uses_its_stored_facts_and_verdict(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
     from atmpnav import store
@@ -78,22 +80,17 @@ def test_a_saved_assessment_by_id_uses_its_stored_facts_and_verdict(tmp_path: Pa
     from tests.gmp.products import make
 
     url = f"sqlite:///{tmp_path / 'gmp.db'}"
-    env = {**os.environ, store.ENV_DATABASE_URL: url, store.ENV_DATA_DIR: str(tmp_path / "data")}
-    old = {k: os.environ.get(k) for k in (store.ENV_DATABASE_URL, store.ENV_DATA_DIR)}
-    os.environ.update({store.ENV_DATABASE_URL: url, store.ENV_DATA_DIR: env[store.ENV_DATA_DIR]})
+    monkeypatch.setenv(store.ENV_DATABASE_URL, url)
+    monkeypatch.setenv(store.ENV_DATA_DIR, str(tmp_path / "data"))  # the chain key that keys the records
+    env = dict(os.environ)
+    engine = store.get_engine(url)
     try:
-        engine = store.get_engine(url)
         integrity.ensure_ready(engine)
         facts = make("car_t", {"processing": "closed", "release_before_qc_complete": True})
         saved = assessments.create(engine, title="CAR-T", given=AssessmentInput.of_facts(facts), jurisdictions=["EU"],
                                    as_of="2026-11-30", note=None).record.assessment_id
     finally:
         store.dispose_engines()
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
     def gmp(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "atmpnav.cli", "gmp", *args], capture_output=True, text=True,
