@@ -70,14 +70,9 @@ def build_context(facts: ProductFacts, verdict: Verdict | None) -> dict[str, Any
         value = getattr(facts, name)
         if subs is None:
             context[name] = _plain(value)
-        elif value is None:
-            for sub in subs:
-                context[f"{name}.{sub}"] = None
-            if name in PRESENCE_BLOCKS:
-                context[f"{name}.present"] = False
         else:
             for sub in subs:
-                context[f"{name}.{sub}"] = _plain(getattr(value, sub))
+                context[f"{name}.{sub}"] = _field(name, value, sub)
     if verdict is not None:
         context.update(_verdict_context(verdict))
     return context
@@ -110,13 +105,16 @@ def context_values(facts: ProductFacts, verdict: Verdict, paths: tuple[str, ...]
             continue
         head, _, sub = path.partition(".")
         value = getattr(facts, head)
-        if not sub:
-            out.append(_plain(value))
-        elif value is None:
-            out.append(False if sub == "present" and head in PRESENCE_BLOCKS else None)
-        else:
-            out.append(_plain(getattr(value, sub)))
+        out.append(_field(head, value, sub) if sub else _plain(value))
     return tuple(out)
+
+
+def _field(name: str, block: Any, sub: str) -> Any:
+    """A sub-record's field in the context: None while the sub-record is absent, except the ``present`` of a
+    presence block, which then reads false (the product has none)."""
+    if block is None:
+        return False if sub == "present" and name in PRESENCE_BLOCKS else None
+    return _plain(getattr(block, sub))
 
 
 def _show(value: Any) -> str:

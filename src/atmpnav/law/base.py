@@ -146,13 +146,10 @@ class Inquiry:
 
     def ask(self, rule_id: str, *, block: bool = True) -> bool | str | None:
         """Apply a rule, record the step; an unknown answer blocks unless ``block`` is false."""
-        # The engine's hot path: record() is inlined here.
         rule = self.ruleset.in_force(rule_id, self.as_of)
         assert rule.test is not None, f"{rule_id} has no test"
         answer = rule.test(self)
-        self.steps.append(StepRecord(rule, answer))
-        for amb in answer.ambiguities:
-            self.flag(amb)
+        self.record(rule, answer)
         if answer.value is None and block:
             self.need(*answer.missing)
         return answer.value
