@@ -385,6 +385,17 @@ def test_bcg_is_an_attenuated_bacterium_not_a_recombinant_one() -> None:
                 "nucleic_acid.origin") == "natural"
     assert fact("A recombinant BCG strain expressing listeriolysin, for tuberculosis.",
                 "nucleic_acid.origin") == "recombinant"
+    # an earlier BCG treatment in the indication is not the product, nor does it make a vector natural
+    vector = "An adenoviral vector encoding interferon gamma, instilled into the bladder."
+    assert fact(vector, "nucleic_acid.origin", "BCG-refractory bladder cancer") == "recombinant"
+    assert fact(vector + " Given together with BCG.", "nucleic_acid.origin") == "recombinant"
+
+
+def test_cord_blood_given_to_damp_inflammation_is_not_its_own_job() -> None:
+    text = "Thawed cord blood unit, unmanipulated, infused to calm neuroinflammation."
+    assert fact(text, "cells_or_tissues.same_essential_function", "cerebral palsy") is False
+    assert fact("Thawed cord blood unit, unmanipulated, infused to restore haematopoiesis.",
+                "cells_or_tissues.same_essential_function") is True
 
 
 def test_viruses_a_t_cell_recognises_are_antigens_not_vectors() -> None:

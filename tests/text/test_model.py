@@ -33,7 +33,7 @@ def test_scores_reproduce_scikit_learn_predict_proba() -> None:
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    from atmpnav.text.model import C, MAX_ITER, NGRAMS
+    from atmpnav.text.model import MAX_ITER, NGRAMS, C
 
     texts, labels = [t for t, _ in TRAIN], [label for _, label in TRAIN]
     model = train(texts, labels)
