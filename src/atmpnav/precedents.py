@@ -127,9 +127,49 @@ def case(case_id: str) -> Case:
 
 # --- tokenizer ----------------------------------------------------------------------------------
 
-# Multi-word synonyms and abbreviations, applied to lower-cased text before splitting.
-_SYNONYMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), r)
+def _required_literals(items: Any) -> frozenset[str] | None:
+    """Strings one of which occurs in every match of a parsed pattern (None if none is known).
+
+    The longest run of literal characters that every match must contain, or for a group or an
+    alternation the strings of its branches; a pattern whose strings are all absent from a text
+    cannot match it, so its substitution is skipped (a substring test costs less than a regex pass).
+    """
+    from re import _constants as const  # type: ignore[attr-defined]
+
+    found: list[frozenset[str]] = []
+    run = ""
+    for op, av in items:
+        if op is const.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            found.append(frozenset([run]))
+            run = ""
+        sub: frozenset[str] | None = None
+        if op is const.SUBPATTERN:
+            sub = _required_literals(av[-1])
+        elif op is const.BRANCH:
+            branches = [_required_literals(branch) for branch in av[1]]
+            sub = None if any(b is None for b in branches) else frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op in (const.MAX_REPEAT, const.MIN_REPEAT) and av[0] >= 1:
+            sub = _required_literals(av[2])
+        if sub:
+            found.append(sub)
+    if run:
+        found.append(frozenset([run]))
+    return max(found, key=lambda strings: min(map(len, strings))) if found else None
+
+
+def _synonym(pattern: str, replacement: str) -> tuple[re.Pattern[str], str, frozenset[str] | None]:
+    from re import _parser  # type: ignore[attr-defined]
+
+    return re.compile(pattern), replacement, _required_literals(_parser.parse(pattern))
+
+
+# Multi-word synonyms and abbreviations, applied to lower-cased text before splitting, each with the
+# strings one of which a text must contain for the pattern to match.
+_SYNONYMS: tuple[tuple[re.Pattern[str], str, frozenset[str] | None], ...] = tuple(
+    _synonym(p, r)
     for p, r in (
         (r"gm-csf", " gmcsf "),
         (r"(?:umbilical )?cord[- ]blood", " cordblood "),
@@ -210,8 +250,9 @@ def _tokens_with_words(text: str) -> list[tuple[str, str]]:
     """(token, word) pairs: the word after synonym normalisation (e.g. "car" for "chimeric antigen receptor")."""
     out: list[tuple[str, str]] = []
     rewritten = text.lower()
-    for pattern, replacement in _SYNONYMS:
-        rewritten = pattern.sub(replacement, rewritten)
+    for pattern, replacement, required in _SYNONYMS:
+        if required is None or any(literal in rewritten for literal in required):
+            rewritten = pattern.sub(replacement, rewritten)
     for word in _WORD.findall(rewritten):
         if word in _STOP or len(word) < 2:
             continue
@@ -314,10 +355,10 @@ class BM25Index:
             return []
         touched = sum(len(self.postings[t][0]) for t in counts)
         if touched < self.NUMPY_FROM or self.size < self.NUMPY_CORPUS:
-            scored = [(d, s) for d, s in self._sparse(counts).items() if s > 0 and d not in skip]
             rank = order or range(self.size)
-            best = heapq.nsmallest(k, scored, key=lambda pair: (-round(pair[1], 9), rank[pair[0]]))
-            return [(d, float(s)) for d, s in best]
+            # (-score, rank) orders best first, ties by rank; rank is unique, so d and s are never compared
+            scored = [(-round(s, 9), rank[d], d, s) for d, s in self._sparse(counts).items() if s > 0 and d not in skip]
+            return [(d, float(s)) for _, _, d, s in heapq.nsmallest(k, scored)]
         import numpy as np
 
         scores = self._dense(counts)

@@ -127,8 +127,10 @@ def _attach_evidence(verdict: Verdict, extraction: Extraction) -> None:
             else:
                 words.append(extraction.evidence_for(path))
         unique = list(dict.fromkeys(w for w in words if w))
-        steps.append(step.model_copy(update={"evidence": "; ".join(unique) if unique else None}))
-    verdict.steps = steps  # steps are immutable (shared between verdicts): evidence goes on copies
+        evidence = "; ".join(unique) if unique else None
+        # steps are immutable (shared between verdicts): new evidence goes on a copy, none needs none
+        steps.append(step if evidence == step.evidence else step.model_copy(update={"evidence": evidence}))
+    verdict.steps = steps
     if rests_on and verdict.determined:
         said = "; ".join(f"{path}: {s}" for path, s in rests_on.items())
         verdict.notes.insert(0, f"This outcome rests on assumptions the text does not state ({said}). "

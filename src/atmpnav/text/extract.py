@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -100,18 +100,23 @@ class Layer:
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         end = 0
-        for start in _WORD_START.finditer(text):
-            position = start.start()
+        by_first, fallback = self.by_first, self.fallback
+        for position, char in _word_starts(text):
             if position < end:
                 continue
-            regex = self.by_first.get(text[position].lower(), self.fallback)
-            m = regex.match(text, position)
+            m = by_first.get(char, fallback).match(text, position)
             if m and m.end() > position:
                 end = m.end()
                 yield m
 
 
 _WORD_START = re.compile(r"\b\w")
+
+
+@lru_cache(maxsize=8)
+def _word_starts(text: str) -> tuple[tuple[int, str], ...]:
+    """Each word start of ``text`` with its lower-cased first character (every layer scans the same text)."""
+    return tuple((m.start(), text[m.start()].lower()) for m in _WORD_START.finditer(text))
 
 
 def _first_chars(pattern: str) -> frozenset[str] | None:
