@@ -103,7 +103,7 @@ def regex_engine_key() -> str:
     import sys
     from re import _constants  # type: ignore[attr-defined]
 
-    return f"{sys.version}|{_constants.MAGIC}"
+    return f"{sys.version}|{_constants.MAGIC}|code as bytes"
 
 
 def regex_program(source: str, flags: int) -> tuple[Any, ...] | None:
@@ -117,10 +117,20 @@ def regex_program(source: str, flags: int) -> tuple[Any, ...] | None:
         indexgroup: list[str | None] = [None] * parsed.state.groups
         for name, number in groupindex.items():
             indexgroup[number] = name
-        return (int(flags | parsed.state.flags), [int(c) for c in code], parsed.state.groups - 1, groupindex,
+        # the code as the bytes of 32-bit words: loading bytes costs far less than a list of ints
+        return (int(flags | parsed.state.flags), _code_words(code).tobytes(), parsed.state.groups - 1, groupindex,
                 tuple(indexgroup))
     except Exception:
         return None
+
+
+def _code_words(code: list[int]) -> Any:
+    from array import array
+
+    words = array("I", code)  # the regex engine's code words are 32 bits (SRE_CODE)
+    if words.itemsize != 4:
+        raise ValueError("no 32-bit array type")
+    return words
 
 
 def compile_program(source: str, flags: int, program: tuple[Any, ...] | None) -> Any:
@@ -131,7 +141,10 @@ def compile_program(source: str, flags: int, program: tuple[Any, ...] | None) ->
         try:
             import _sre
 
-            pattern = _sre.compile(source, *program)
+            flags_used, code, *groups = program
+            words = _code_words([])
+            words.frombytes(code)
+            pattern = _sre.compile(source, flags_used, words.tolist(), *groups)
             if pattern.pattern == source:
                 return pattern
         except Exception:

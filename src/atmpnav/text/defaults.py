@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Any
 
 from atmpnav.datafiles import parse_yaml
-from atmpnav.text.extract import Layer, _layer_sources
+from atmpnav.text.extract import Layer, LayerSources, _compiled_layer, _layer_sources
 
 _FLAGS = re.IGNORECASE
 
@@ -76,15 +76,16 @@ def domain_defaults() -> Defaults:
 
     defaults_text, claims_text = _text("defaults.yaml"), _text("claims.yaml")
 
-    def parse() -> tuple[dict[str, Any], dict[str, Any], tuple[Any, dict[str, str], str]]:
+    def parse() -> tuple[dict[str, Any], dict[str, Any], LayerSources]:
         raw = parse_yaml(defaults_text, "defaults.yaml")
         return raw, parse_yaml(claims_text, "claims.yaml"), _layer_sources("types", raw["types"])
 
     # the parsed files and the type scan's alternations (working them out parses every pattern) are
     # cached with the compiled programs, keyed by both files and the code that builds them
     key = content_key(defaults_text, claims_text, Path(__file__).read_bytes(), Path(extract.__file__).read_bytes())
-    raw, claims, (concepts, by_first, fallback) = cached("defaults", key, parse)
-    sources = [*by_first.values(), fallback, raw["point_of_care"]]
+    raw, claims, scan_sources = cached("defaults", key, parse)
+    _, by_first, fallback, by_pair, by_first_only = scan_sources
+    sources = [*by_first.values(), fallback, *by_pair.values(), *by_first_only.values(), raw["point_of_care"]]
     for entry in (*raw["types"], *claims["mappings"]):
         sources.append(_either(entry["patterns"]))
         if entry.get("unless"):
@@ -104,7 +105,7 @@ def domain_defaults() -> Defaults:
                      m["claim"], m.get("action"), m["said"], m["because"], tuple(m.get("precedents") or ()))
         for m in claims["mappings"]
     )
-    scan = Layer(concepts, {char: regex[src] for char, src in by_first.items()}, regex[fallback])
+    scan = _compiled_layer(scan_sources, regex.__getitem__)
     return Defaults(str(raw["version"]), str(raw["as_of"]), types, mappings, regex[raw["point_of_care"]], scan)
 
 

@@ -29,7 +29,7 @@ decides a classification: the rules do. Its policy:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -87,24 +87,33 @@ class Family:
 
 @dataclass(frozen=True)
 class Layer:
-    """A layer's concepts compiled for fast matching: one alternation per possible first character.
+    """A layer's concepts compiled for fast matching: one alternation per possible first character,
+    and per possible first two characters.
 
     Every pattern starts at the start of a word. At each word start only the concepts whose
-    patterns can begin with that character are tried, in vocabulary order, so the earlier concept
-    still wins; patterns whose first character cannot be worked out are tried everywhere.
+    patterns can begin with that character (and, where that is known, the next one) are tried, in
+    vocabulary order, so the earlier concept still wins; patterns whose first character cannot be
+    worked out are tried everywhere.
     """
 
     concepts: tuple[Concept, ...]
     by_first: dict[str, re.Pattern[str]]
     fallback: re.Pattern[str]
+    # the first two characters (lower case, the second ASCII) -> the patterns that can start so;
+    # a first character whose next one matches no pair -> the patterns not restricted by it
+    by_pair: dict[str, re.Pattern[str]]
+    by_first_only: dict[str, re.Pattern[str]]
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         end = 0
-        by_first, fallback = self.by_first, self.fallback
-        for position, char in _word_starts(text):
+        by_first, fallback, by_pair, by_first_only = self.by_first, self.fallback, self.by_pair, self.by_first_only
+        for position, char, pair in _word_starts(text):
             if position < end:
                 continue
-            m = by_first.get(char, fallback).match(text, position)
+            regex = by_pair.get(pair) if pair else None
+            if regex is None:
+                regex = by_first_only.get(char, fallback) if pair else by_first.get(char, fallback)
+            m = regex.match(text, position)
             if m and m.end() > position:
                 end = m.end()
                 yield m
@@ -114,9 +123,19 @@ _WORD_START = re.compile(r"\b\w")
 
 
 @lru_cache(maxsize=8)
-def _word_starts(text: str) -> tuple[tuple[int, str], ...]:
-    """Each word start of ``text`` with its lower-cased first character (every layer scans the same text)."""
-    return tuple((m.start(), text[m.start()].lower()) for m in _WORD_START.finditer(text))
+def _word_starts(text: str) -> tuple[tuple[int, str, str], ...]:
+    """Each word start of ``text`` with its lower-cased first character and first two characters (every
+    layer scans the same text). The pair is empty where either character does not lower-case to one
+    character, or the second not to an ASCII one: there a pattern's case-insensitive match may differ
+    from ``str.lower`` (e.g. "ſ" matches "s"), so only the first character is used."""
+    out = []
+    for m in _WORD_START.finditer(text):
+        position = m.start()
+        first = text[position].lower()
+        second = text[position + 1:position + 2].lower()
+        pair = first + second if len(first) == 1 and len(second) == 1 and second.isascii() else ""
+        out.append((position, first, pair))
+    return tuple(out)
 
 
 def _first_chars(pattern: str) -> frozenset[str] | None:
@@ -174,23 +193,123 @@ def _first_of(items: list[Any], p: Any) -> tuple[set[str] | None, bool]:
     return chars, True
 
 
-def _layer_sources(layer: str, entries: list[dict[str, Any]]) -> tuple[tuple[Concept, ...], dict[str, str], str]:
-    """A layer's concepts, its alternation per first character, and the fallback alternation."""
-    concepts = tuple(Concept(e["id"], layer, dict(e.get("effects") or {})) for e in entries)
-    firsts: list[list[tuple[str, frozenset[str] | None]]] = [
-        [(pattern, _first_chars(pattern)) for pattern in e["patterns"]] for e in entries
-    ]
-    alphabet = set().union(*(f for group in firsts for _, f in group if f))
+def _next_chars(pattern: str) -> dict[str, frozenset[str]]:
+    """For first characters after which a match's second character is known: the lower-case ASCII
+    characters it can be. A first character missing here puts no limit on the second (the match may
+    end there, the next character may be anything or non-ASCII, or the pattern is unfamiliar)."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
 
-    def build(char: str | None) -> str:
+        walked = _prefixes(list(_parser.parse(pattern, re.IGNORECASE)), _parser, {""}, set())
+    except Exception:
+        return {}
+    if walked is None or "" in walked[0]:
+        return {}  # the match can be empty
+    growing, pairs = walked
+    unlimited = growing | {p for p in pairs if len(p) == 1}  # the match can stop after one, or any follows
+    second: dict[str, set[str]] = {}
+    for p in pairs:
+        if len(p) == 2 and p[0] not in unlimited:
+            second.setdefault(p[0], set()).add(p[1])
+    return {first: frozenset(chars) for first, chars in second.items()}
+
+
+def _prefixes(items: list[Any], p: Any, growing: set[str], done: set[str]) -> tuple[set[str], set[str]] | None:
+    """Walk a parsed pattern: (prefixes still shorter than two characters, finished prefixes), where a
+    finished one-character prefix means any second character; None when the first is unknown."""
+    const = p._constants if hasattr(p, "_constants") else p
+    for op, av in items:
+        if not growing:
+            break
+        chars: set[str] | None
+        if op is const.LITERAL:
+            chars = {chr(av).lower()}
+        elif op is const.IN:
+            chars = set()
+            for inner_op, inner in av:
+                if inner_op is const.LITERAL:
+                    chars.add(chr(inner).lower())
+                elif inner_op is const.RANGE and inner[1] - inner[0] < 300:
+                    chars.update(chr(c).lower() for c in range(inner[0], inner[1] + 1))
+                else:
+                    chars = None
+                    break
+        elif op in (const.AT, const.ASSERT, const.ASSERT_NOT):
+            continue  # zero-width: the prefixes stay (a superset of what can match)
+        elif op is const.SUBPATTERN or op is const.BRANCH:
+            branches = [av[-1]] if op is const.SUBPATTERN else av[1]
+            grown: set[str] = set()
+            finished = set(done)
+            for branch in branches:
+                walked = _prefixes(list(branch), p, set(growing), set(done))
+                if walked is None:
+                    return None
+                grown |= walked[0]
+                finished |= walked[1]
+            growing, done = grown, finished
+            continue
+        elif op in (const.MAX_REPEAT, const.MIN_REPEAT):
+            low, high, body = av
+            grown = set(growing) if low == 0 else set()
+            finished = set(done)
+            current = (set(growing), set(done))
+            for count in range(1, min(high, low + 3) + 1):  # two characters need at most two more rounds
+                walked = _prefixes(list(body), p, set(current[0]), set(current[1]))
+                if walked is None:
+                    return None
+                current = walked
+                if count >= low:
+                    grown |= walked[0]
+                    finished |= walked[1]
+            growing, done = grown, finished
+            continue
+        else:
+            chars = None
+        if chars is None or any(len(c) != 1 for c in chars):
+            if "" in growing:
+                return None
+            done |= growing  # the second character is unknown: any
+            growing = set()
+            continue
+        grown = set()
+        for prefix in growing:
+            for c in chars:
+                if not prefix:
+                    grown.add(c)
+                else:
+                    done.add(prefix + c if c.isascii() else prefix)
+        growing = grown
+    return growing, done
+
+
+LayerSources = tuple[tuple[Concept, ...], dict[str, str], str, dict[str, str], dict[str, str]]
+
+
+def _layer_sources(layer: str, entries: list[dict[str, Any]]) -> LayerSources:
+    """A layer's concepts, its alternation per first character, the fallback alternation, and the
+    alternations per first two characters and per first character with no pair."""
+    concepts = tuple(Concept(e["id"], layer, dict(e.get("effects") or {})) for e in entries)
+    firsts: list[list[tuple[str, frozenset[str] | None, dict[str, frozenset[str]]]]] = [
+        [(pattern, _first_chars(pattern), _next_chars(pattern)) for pattern in e["patterns"]] for e in entries
+    ]
+    alphabet = set().union(*(f for group in firsts for _, f, _ in group if f))
+    pairs = {c + n for group in firsts for _, f, nexts in group if f
+             for c, chars in nexts.items() if c in f for n in chars}
+
+    def build(char: str | None, second: str | None = None) -> str:
+        """The patterns that can start with ``char`` (then ``second``; "" for none of the known pairs)."""
         parts = []
         for n, group in enumerate(firsts):
-            chosen = [pat for pat, first in group if first is None or (char is not None and char in first)]
+            chosen = [pat for pat, first, nexts in group
+                      if first is None or (char is not None and char in first
+                                           and (second is None or char not in nexts or second in nexts[char]))]
             if chosen:
                 parts.append(f"(?P<c{n}>" + "|".join(f"(?:{pat})" for pat in chosen) + ")")
         return "|".join(parts) or "(?!x)x"
 
-    return concepts, {char: build(char) for char in sorted(alphabet)}, build(None)
+    by_first = {char: build(char) for char in sorted(alphabet)}
+    by_pair = {pair: build(pair[0], pair[1]) for pair in sorted(pairs)}
+    return concepts, by_first, build(None), by_pair, {char: build(char, "") for char in sorted(alphabet)}
 
 
 @dataclass(frozen=True)
@@ -222,11 +341,21 @@ def _recipe(text: str) -> dict[str, Any]:
         for name, spec in raw["families"].items()
     }
     negation = {k: raw["negation"][k] for k in _NEGATION_KEYS}
-    sources = [src for _, by_first, fallback in layers.values() for src in (*by_first.values(), fallback)]
+    sources = [src for _, by_first, fallback, by_pair, by_first_only in layers.values()
+               for src in (*by_first.values(), fallback, *by_pair.values(), *by_first_only.values())]
     sources += list(negation.values())
     programs = {src: regex_program(src, re.IGNORECASE) for src in dict.fromkeys(sources)}
     return {"layers": layers, "families": families, "negation": negation, "window": int(raw["negation"]["window"]),
             "programs": programs}
+
+
+def _compiled_layer(sources: LayerSources, compiled: Callable[[str], re.Pattern[str]]) -> Layer:
+    concepts, by_first, fallback, by_pair, by_first_only = sources
+
+    def each(alternations: dict[str, str]) -> dict[str, re.Pattern[str]]:
+        return {key: compiled(src) for key, src in alternations.items()}
+
+    return Layer(concepts, each(by_first), compiled(fallback), each(by_pair), each(by_first_only))
 
 
 @cache
@@ -241,14 +370,15 @@ def vocabulary() -> Vocabulary:
     key = content_key(text, Path(__file__).read_bytes(), regex_engine_key())
     recipe = cached("vocabulary", key, lambda: _recipe(text))
     programs = recipe["programs"]
+    patterns: dict[str, re.Pattern[str]] = {}  # many pairs share one alternation: compile it once
 
     def compiled(source: str) -> re.Pattern[str]:
-        return compile_program(source, re.IGNORECASE, programs.get(source))  # type: ignore[no-any-return]
+        pattern = patterns.get(source)
+        if pattern is None:
+            pattern = patterns[source] = compile_program(source, re.IGNORECASE, programs.get(source))
+        return pattern
 
-    layers = {
-        name: Layer(concepts, {char: compiled(src) for char, src in by_first.items()}, compiled(fallback))
-        for name, (concepts, by_first, fallback) in recipe["layers"].items()
-    }
+    layers = {name: _compiled_layer(sources, compiled) for name, sources in recipe["layers"].items()}
     neg = {k: compiled(v) for k, v in recipe["negation"].items()}
     return Vocabulary(
         layers=layers,

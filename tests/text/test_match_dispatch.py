@@ -1,0 +1,56 @@
+"""The shortcuts of matching give what the plain patterns give: the alternation chosen by a word's first two
+characters matches exactly as the one chosen by its first character, and a synonym skipped because its words
+are absent would have changed nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from atmpnav.precedents import _SYNONYMS, _document, corpus
+from atmpnav.text.defaults import domain_defaults
+from atmpnav.text.extract import Layer, _next_chars, _word_starts, vocabulary
+
+# case-insensitive matches that str.lower() does not predict (long s, Kelvin sign, dotted and dotless i)
+ODD = "ſtem Kinase İnjected ınfused ﬁbroblasts CAR-T Τ-cells ΑAV ſiRNA KRAS γδ T-cells 3D-printed a-cells"
+
+
+def _texts() -> list[str]:
+    return [_document(c) for c in corpus()] + [ODD, ODD.lower(), ODD.upper()]
+
+
+def _layers() -> list[Layer]:
+    return [*vocabulary().layers.values(), domain_defaults().any_type]
+
+
+@pytest.mark.parametrize("layer", range(4))
+def test_the_pair_alternation_matches_as_the_first_character_alternation(layer: int) -> None:
+    compiled = _layers()[layer]
+    for text in _texts():
+        for position, char, pair in _word_starts(text):
+            full = compiled.by_first.get(char, compiled.fallback).match(text, position)
+            regex = compiled.by_pair.get(pair) if pair else None
+            if regex is None:
+                regex = compiled.by_first_only.get(char, compiled.fallback) if pair else None
+            if regex is None:
+                continue  # the first-character alternation itself is used
+            short = regex.match(text, position)
+            assert (full and (full.span(), full.lastgroup)) == (short and (short.span(), short.lastgroup)), \
+                (text[position:position + 30], pair)
+
+
+def test_pairs_restrict_only_what_every_match_starts_with() -> None:
+    assert _next_chars(r"\bcar[- ]?t\b") == {"c": frozenset("a")}
+    assert _next_chars(r"(?:abc)?d") == {"a": frozenset("b")}  # "d" may end the match: no limit
+    assert _next_chars(r"a(?:b|cd)|e[fg]") == {"a": frozenset("bc"), "e": frozenset("fg")}
+    assert _next_chars(r"x\w+") == {}  # any second character
+    assert _next_chars(r"(?:ab)?") == {}  # can match empty
+    assert _next_chars(r"aſ") == {}  # a non-ASCII second character is not used
+
+
+def test_a_skipped_synonym_would_not_have_matched() -> None:
+    for text in _texts():
+        rewritten = text.lower()
+        for pattern, replacement, required in _SYNONYMS:
+            if required is not None and not any(literal in rewritten for literal in required):
+                assert pattern.search(rewritten) is None, pattern.pattern
+            rewritten = pattern.sub(replacement, rewritten)
