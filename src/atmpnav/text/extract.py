@@ -578,13 +578,20 @@ class _Builder:
         self.cells_modified_words: list[Hit] = []
         self.negated_steps: set[str] = set()  # manipulations the text says were not done
         self.assumptions: list[Assumption] = []
+        # the positive product words per effect key: pos() is asked often, for every fact
+        self._stating: dict[str, list[Hit]] = {}
+        for hit in product:
+            for key in () if hit.negated or hit.hedged else hit.concept.effects:
+                self._stating.setdefault(key, []).append(hit)
         if indication:
             self.data["indication"] = indication
 
     # -- helpers --
 
-    def pos(self, key: str, value: Any = None, hits: list[Hit] | None = None) -> list[Hit]:
-        return _positive(self.product if hits is None else hits, key, value)
+    def pos(self, key: str, value: Any = None) -> list[Hit]:
+        """The product words that state ``key`` (with ``value``), not negated or hedged, in text order."""
+        stating = self._stating.get(key, ())
+        return [h for h in stating if value is None or h.effect(key) == value]
 
     def neg(self, key: str, value: Any = None, hits: list[Hit] | None = None) -> list[Hit]:
         return _negative(self.product if hits is None else hits, key, value)
