@@ -160,16 +160,9 @@ def _required_literals(items: Any) -> frozenset[str] | None:
     return max(found, key=lambda strings: min(map(len, strings))) if found else None
 
 
-def _synonym(pattern: str, replacement: str) -> tuple[re.Pattern[str], str, frozenset[str] | None]:
-    from re import _parser  # type: ignore[attr-defined]
-
-    return re.compile(pattern), replacement, _required_literals(_parser.parse(pattern))
-
-
-# Multi-word synonyms and abbreviations, applied to lower-cased text before splitting, each with the
-# strings one of which a text must contain for the pattern to match.
-_SYNONYMS: tuple[tuple[re.Pattern[str], str, frozenset[str] | None], ...] = tuple(
-    _synonym(p, r)
+# Multi-word synonyms and abbreviations, applied to lower-cased text before splitting.
+_SYNONYMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
     for p, r in (
         (r"gm-csf", " gmcsf "),
         (r"(?:umbilical )?cord[- ]blood", " cordblood "),
@@ -227,6 +220,25 @@ _SUFFIXES = ("ational", "ations", "ation", "itions", "ition", "ions", "ion", "in
 _WORD = re.compile(r"[a-z0-9_]+")
 
 
+@cache
+def _synonym_literals() -> tuple[frozenset[str] | None, ...]:
+    """Per synonym pattern, the strings one of which a text must contain for it to match (None: always
+    try it); worked out once and kept in the disk cache (parsing every pattern costs more than a start)."""
+    from pathlib import Path
+
+    from atmpnav.text.cache import cached, content_key
+
+    def work_out() -> tuple[frozenset[str] | None, ...]:
+        try:
+            from re import _parser  # type: ignore[attr-defined]
+
+            return tuple(_required_literals(_parser.parse(pattern.pattern)) for pattern, _ in _SYNONYMS)
+        except Exception:  # an unfamiliar regex engine: always try every pattern
+            return (None,) * len(_SYNONYMS)
+
+    return cached("synonym-literals", content_key(Path(__file__).read_bytes()), work_out)
+
+
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     word = word.replace("ae", "e").replace("oe", "e").replace("our", "or").replace("isation", "ization")
@@ -250,7 +262,7 @@ def _tokens_with_words(text: str) -> list[tuple[str, str]]:
     """(token, word) pairs: the word after synonym normalisation (e.g. "car" for "chimeric antigen receptor")."""
     out: list[tuple[str, str]] = []
     rewritten = text.lower()
-    for pattern, replacement, required in _SYNONYMS:
+    for (pattern, replacement), required in zip(_SYNONYMS, _synonym_literals(), strict=True):
         if required is None or any(literal in rewritten for literal in required):
             rewritten = pattern.sub(replacement, rewritten)
     for word in _WORD.findall(rewritten):

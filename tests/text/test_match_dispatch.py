@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from atmpnav.precedents import _SYNONYMS, _document, corpus
+from atmpnav.precedents import _SYNONYMS, _document, _synonym_literals, corpus
 from atmpnav.text.defaults import domain_defaults
 from atmpnav.text.extract import Layer, _next_chars, _word_starts, vocabulary
 
@@ -50,7 +50,7 @@ def test_pairs_restrict_only_what_every_match_starts_with() -> None:
 def test_a_skipped_synonym_would_not_have_matched() -> None:
     for text in _texts():
         rewritten = text.lower()
-        for pattern, replacement, required in _SYNONYMS:
+        for (pattern, replacement), required in zip(_SYNONYMS, _synonym_literals(), strict=True):
             if required is not None and not any(literal in rewritten for literal in required):
                 assert pattern.search(rewritten) is None, pattern.pattern
             rewritten = pattern.sub(replacement, rewritten)
