@@ -347,3 +347,22 @@ def test_ambiguity_page_explains_the_open_point(client: Any) -> None:
     assert "Which essential function do the cells have?" in html
     assert 'href="/rules/EU-F1"' in html
     get(client, "/rules/A99", status=404)
+
+
+def test_questionnaire_uses_the_threadpool_only_when_finding_the_user_reads_the_database(
+        site: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from atmpnav.web import classify_pages
+
+    hops: list[str] = []
+    real_hop = classify_pages.run_in_threadpool
+
+    async def counting_hop(func: Any, *args: Any) -> Any:
+        hops.append(func.__name__)
+        return await real_hop(func, *args)
+
+    monkeypatch.setattr(classify_pages, "run_in_threadpool", counting_hop)
+    anonymous = get(site.anonymous(), "/classify")
+    assert hops == [] and 'href="/login"' in anonymous
+    # A session cookie: the user is looked up in the database, off the event loop, and shown.
+    logged_in = get(site.client("carol", "viewer", token=False), "/classify")
+    assert hops == ["_questionnaire"] and "carol (viewer)" in logged_in

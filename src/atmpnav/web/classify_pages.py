@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
 
 from atmpnav.assess import TEXT_MAX
@@ -14,6 +15,7 @@ from atmpnav.engine import parse_date
 from atmpnav.errors import InputError
 from atmpnav.questionnaire import is_borderline
 from atmpnav.questions import QUESTIONS
+from atmpnav.web import auth
 from atmpnav.web.pages import all_jurisdictions, facts_text, page, parse_facts_text, query_string, see_other
 from atmpnav.web.wizard import MANIPULATION_GROUPS, Wizard, decode_value
 
@@ -21,7 +23,7 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
 @router.get("/classify")
-def classify_page(
+async def classify_page(
     request: Request,
     a: Annotated[list[str], Query(max_length=200)] = [],  # noqa: B006 - FastAPI query list default
     skip: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006
@@ -36,6 +38,17 @@ def classify_page(
     j: Annotated[list[str], Query(max_length=10)] = [],  # noqa: B006
     resume: Annotated[str | None, Query(alias="from", max_length=TEXT_MAX)] = None,
 ) -> Response:
+    """The questionnaire page. The rules and the templates are in memory, so it runs on the event loop (no
+    threadpool hop) unless showing the page's user reads the database (a session cookie or a token)."""
+    arguments = (request, a, skip, assumed, as_of, fact, value, dont_know, edit, assessment, base, j, resume)
+    if auth.user_lookup_reads_database(request):
+        return await run_in_threadpool(_questionnaire, *arguments)
+    return _questionnaire(*arguments)
+
+
+def _questionnaire(request: Request, a: list[str], skip: list[str], assumed: list[str], as_of: str | None,
+                   fact: str | None, value: list[str], dont_know: str | None, edit: str | None,
+                   assessment: int | None, base: int | None, j: list[str], resume: str | None) -> Response:
     extra = [("assessment", str(assessment)), ("base", str(base))] if assessment and base else []
     if resume is not None:
         # Resume a saved draft: facts (JSON or YAML) -> the answers that rebuild them.
