@@ -3,11 +3,14 @@ jurisdiction beside it, the answers given (each can be changed), and a saved dra
 
 from __future__ import annotations
 
+import typing
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.responses import HTMLResponse, Response
 
 from atmpnav.assess import TEXT_MAX
@@ -22,33 +25,58 @@ from atmpnav.web.wizard import MANIPULATION_GROUPS, Wizard, decode_value
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
+class QuestionnaireQuery(BaseModel):
+    """The questionnaire's query parameters, validated by one pydantic model: FastAPI's per-parameter
+    handling of thirteen parameters cost more than the rules. The same bounds as every other page,
+    and the same 422 ``validation_error`` (``in: query``, in this order) as a FastAPI parameter."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    a: Annotated[list[str], Field(max_length=200)] = []
+    skip: Annotated[list[str], Field(max_length=100)] = []
+    assumed: Annotated[list[str], Field(max_length=100)] = []  # pre-filled from a description
+    as_of: Annotated[str | None, Field(max_length=10)] = None
+    fact: Annotated[str | None, Field(max_length=100)] = None
+    value: Annotated[list[str], Field(max_length=40)] = []
+    dont_know: Annotated[str | None, Field(max_length=4)] = None
+    edit: Annotated[str | None, Field(max_length=100)] = None
+    assessment: Annotated[int | None, Field(ge=1)] = None
+    base: Annotated[int | None, Field(ge=1)] = None
+    j: Annotated[list[str], Field(max_length=10)] = []
+    resume: Annotated[str | None, Field(alias="from", max_length=TEXT_MAX)] = None
+
+    @classmethod
+    def of(cls, request: Request) -> QuestionnaireQuery:
+        """As FastAPI reads parameters: every value of a list, the last value of anything else."""
+        params = request.query_params
+        given = {name: params.getlist(name) if name in _LIST_PARAMETERS else params[name]
+                 for name in params if name in _PARAMETERS}
+        try:
+            return cls.model_validate(given)
+        except ValidationError as exc:
+            raise RequestValidationError([{**error, "loc": ("query", *error["loc"])} for error in exc.errors()]) \
+                from None
+
+
+_PARAMETERS = frozenset(field.alias or name for name, field in QuestionnaireQuery.model_fields.items())
+_LIST_PARAMETERS = frozenset(name for name, field in QuestionnaireQuery.model_fields.items()
+                             if typing.get_origin(field.annotation) is list)
+
+
 @router.get("/classify")
-async def classify_page(
-    request: Request,
-    a: Annotated[list[str], Query(max_length=200)] = [],  # noqa: B006 - FastAPI query list default
-    skip: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006
-    assumed: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006 - pre-filled from a description
-    as_of: Annotated[str | None, Query(max_length=10)] = None,
-    fact: Annotated[str | None, Query(max_length=100)] = None,
-    value: Annotated[list[str], Query(max_length=40)] = [],  # noqa: B006
-    dont_know: Annotated[str | None, Query(max_length=4)] = None,
-    edit: Annotated[str | None, Query(max_length=100)] = None,
-    assessment: Annotated[int | None, Query(ge=1)] = None,
-    base: Annotated[int | None, Query(ge=1)] = None,
-    j: Annotated[list[str], Query(max_length=10)] = [],  # noqa: B006
-    resume: Annotated[str | None, Query(alias="from", max_length=TEXT_MAX)] = None,
-) -> Response:
+async def classify_page(request: Request) -> Response:
     """The questionnaire page. The rules and the templates are in memory, so it runs on the event loop (no
     threadpool hop) unless showing the page's user reads the database (a session cookie or a token)."""
-    arguments = (request, a, skip, assumed, as_of, fact, value, dont_know, edit, assessment, base, j, resume)
+    query = QuestionnaireQuery.of(request)
     if auth.user_lookup_reads_database(request):
-        return await run_in_threadpool(_questionnaire, *arguments)
-    return _questionnaire(*arguments)
+        return await run_in_threadpool(_questionnaire, request, query)
+    return _questionnaire(request, query)
 
 
-def _questionnaire(request: Request, a: list[str], skip: list[str], assumed: list[str], as_of: str | None,
-                   fact: str | None, value: list[str], dont_know: str | None, edit: str | None,
-                   assessment: int | None, base: int | None, j: list[str], resume: str | None) -> Response:
+def _questionnaire(request: Request, query: QuestionnaireQuery) -> Response:
+    a, skip, assumed, as_of, j, resume = query.a, query.skip, query.assumed, query.as_of, query.j, query.resume
+    fact, value, dont_know, edit = query.fact, query.value, query.dont_know, query.edit
+    assessment, base = query.assessment, query.base
     extra = [("assessment", str(assessment)), ("base", str(base))] if assessment and base else []
     if resume is not None:
         # Resume a saved draft: facts (JSON or YAML) -> the answers that rebuild them.
