@@ -366,3 +366,34 @@ def test_questionnaire_uses_the_threadpool_only_when_finding_the_user_reads_the_
     # A session cookie: the user is looked up in the database, off the event loop, and shown.
     logged_in = get(site.client("carol", "viewer", token=False), "/classify")
     assert hops == ["_questionnaire"] and "carol (viewer)" in logged_in
+
+
+def test_a_database_route_before_the_startup_migrates_first(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine dependency runs on the event loop; before the startup has migrated the database, the
+    first request migrates it (in the threadpool) and is answered."""
+    from fastapi.testclient import TestClient
+
+    from atmpnav import store
+    from atmpnav.web import dependencies
+    from atmpnav.web.app import create_app
+
+    hops: list[Any] = []
+    real_hop = dependencies.run_in_threadpool
+
+    async def counting_hop(func: Any, *args: Any) -> Any:
+        hops.append(func)
+        return await real_hop(func, *args)
+
+    monkeypatch.setattr(dependencies, "run_in_threadpool", counting_hop)
+    url = f"sqlite:///{tmp_path / 'unstarted.db'}"
+    monkeypatch.setenv(store.ENV_DATA_DIR, str(tmp_path / "data"))
+    app = create_app(url)
+    try:
+        assert not app.state.db.ready
+        client = TestClient(app)  # no `with`: the lifespan never runs
+        response = client.get("/registry", headers=HTML)
+        assert response.status_code == 200 and "Holoclar" in response.text and app.state.db.ready
+        assert len(hops) == 1
+        assert client.get("/registry?region=US", headers=HTML).status_code == 200 and len(hops) == 1
+    finally:
+        store.dispose_engines()
