@@ -74,26 +74,24 @@ async def classify_page(request: Request) -> Response:
 
 
 def _questionnaire(request: Request, query: QuestionnaireQuery) -> Response:
-    a, skip, assumed, as_of, j, resume = query.a, query.skip, query.assumed, query.as_of, query.j, query.resume
-    fact, value, dont_know, edit = query.fact, query.value, query.dont_know, query.edit
-    assessment, base = query.assessment, query.base
+    fact, edit, assessment, base = query.fact, query.edit, query.assessment, query.base
     extra = [("assessment", str(assessment)), ("base", str(base))] if assessment and base else []
-    if resume is not None:
+    if query.resume is not None:
         # Resume a saved draft: facts (JSON or YAML) -> the answers that rebuild them.
-        resumed = Wizard.from_facts(parse_facts_text(resume), parse_date(as_of or None), j)
+        resumed = Wizard.from_facts(parse_facts_text(query.resume), parse_date(query.as_of or None), query.j)
         if resumed is None:
             raise InputError("from: these facts hold more than the questionnaire asks; edit them as facts instead")
         return see_other("/classify" + query_string(resumed.params() + extra))
-    wizard = Wizard.from_params(a, skip, as_of, j, assumed)
+    wizard = Wizard.from_params(query.a, query.skip, query.as_of, query.j, query.assumed)
     problem = None
     if fact is not None:
         if fact not in QUESTIONS:
             raise InputError(f"fact: {fact!r} is not a question of the questionnaire")
-        if dont_know:
+        if query.dont_know:
             wizard.skip(fact)
             return see_other("/classify" + query_string(wizard.params() + extra))
-        if value or QUESTIONS[fact].kind == "list":
-            wizard.answer(fact, decode_value(fact, value))
+        if query.value or QUESTIONS[fact].kind == "list":
+            wizard.answer(fact, decode_value(fact, query.value))
             return see_other("/classify" + query_string(wizard.params() + extra))
         problem = "Choose an answer, or press “I don’t know”."
         edit = fact
