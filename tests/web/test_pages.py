@@ -361,8 +361,11 @@ def test_questionnaire_uses_the_threadpool_only_when_finding_the_user_reads_the_
         return await real_hop(func, *args)
 
     monkeypatch.setattr(classify_pages, "run_in_threadpool", counting_hop)
-    anonymous = get(site.anonymous(), "/classify")
-    assert hops == [] and 'href="/login"' in anonymous
+    anonymous = site.anonymous()
+    assert 'href="/login"' in get(anonymous, "/classify") and hops == []
+    resumed = anonymous.get("/classify?from=%7B%22for_human_administration%22%3A%20true%7D", follow_redirects=False)
+    assert resumed.status_code == 303 and hops == ["_questionnaire"]  # a draft's YAML is parsed off the loop
+    hops.clear()
     # A session cookie: the user is looked up in the database, off the event loop, and shown.
     logged_in = get(site.client("carol", "viewer", token=False), "/classify")
     assert hops == ["_questionnaire"] and "carol (viewer)" in logged_in

@@ -66,9 +66,10 @@ _LIST_PARAMETERS = frozenset(name for name, field in QuestionnaireQuery.model_fi
 @router.get("/classify")
 async def classify_page(request: Request) -> Response:
     """The questionnaire page. The rules and the templates are in memory, so it runs on the event loop (no
-    threadpool hop) unless showing the page's user reads the database (a session cookie or a token)."""
+    threadpool hop) unless showing the page's user reads the database (a session cookie or a token) or a
+    draft is to be resumed (up to ``TEXT_MAX`` characters of YAML to parse)."""
     query = QuestionnaireQuery.of(request)
-    if auth.user_lookup_reads_database(request):
+    if query.resume is not None or auth.user_lookup_reads_database(request):
         return await run_in_threadpool(_questionnaire, request, query)
     return _questionnaire(request, query)
 
