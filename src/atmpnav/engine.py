@@ -213,6 +213,11 @@ def _answers(fact: str) -> list[Any]:
     return list(question.options)
 
 
+def enough_facts_to_estimate(facts: ProductFacts) -> bool:
+    """Whether enough is known of a product for any estimate of its outcome (the engine's, or a text model's)."""
+    return _facts_given(facts) >= MIN_FACTS_FOR_ESTIMATE
+
+
 def _facts_given(facts: ProductFacts) -> int:
     data = facts.model_dump(exclude_none=True, exclude={"name", "description", "indication", "special_category"})
     count = 0
@@ -235,7 +240,7 @@ def _estimate(verdict: Verdict, rules: RuleSet, facts: ProductFacts, day: date, 
             verdict.notes.append(f"Likely {open_question.likely}: the product meets the other limbs of that "
                                  "definition. No probability is stated: the open point is one of law, not of fact.")
         return
-    if _facts_given(facts) < MIN_FACTS_FOR_ESTIMATE:
+    if not enough_facts_to_estimate(facts):
         verdict.notes.append("Too little is known about the product to estimate an outcome: answer the questions "
                              "listed.")
         return

@@ -353,6 +353,51 @@ def test_feeder_cells_are_an_ancillary_material_not_the_product() -> None:
                 "nucleic_acid.origin") == "recombinant"
 
 
+def test_a_participle_after_the_feeder_cells_describes_the_feeders() -> None:
+    text = ("Cord-blood NK cells grown for 14 days on K562 feeder cells transfected with membrane IL-21, "
+            "given after chemotherapy for myeloid leukaemia.")
+    facts = extract_facts(text).facts
+    assert facts.nucleic_acid is None
+    assert get_fact(facts, "cells_or_tissues.manipulations") == ["expansion"]
+    # a comma ends the feeders' phrase: what follows it is said of the product again
+    modified = "NK cells expanded on feeder cells, then transduced with a lentiviral CAR vector, for leukaemia."
+    assert fact(modified, "nucleic_acid.origin") == "recombinant"
+
+
+def test_tissue_to_be_formed_in_the_patient_is_the_claim_not_a_culture_step() -> None:
+    text = "Autologous peripheral blood mononuclear cells injected into the ischaemic leg to grow new blood vessels."
+    facts = extract_facts(text).facts
+    assert not get_fact(facts, "cells_or_tissues.manipulations")  # no step named, "grow" is not one
+    assert get_fact(facts, "claimed_purpose") == "regenerate_repair_replace"
+    assert get_fact(facts, "cells_or_tissues.same_essential_function") is False
+    assert fact("Keratinocytes grown on a fibrin sheet for burns.", "cells_or_tissues.manipulations") == ["expansion"]
+
+
+def test_no_option_names_the_patients_not_an_absence() -> None:
+    # "no-option critical limb ischaemia": patients without another treatment; the indication still counts
+    text = "Bone marrow mononuclear cells, separated and injected into the calf muscle the same day."
+    assert fact(text, "cells_or_tissues.same_essential_function", "no-option critical limb ischaemia") is False
+    assert fact(text, "cells_or_tissues.same_essential_function", "no critical limb ischaemia") is None
+
+
+def test_bcg_is_an_attenuated_bacterium_not_a_recombinant_one() -> None:
+    assert fact("BCG instilled into the bladder for non-muscle-invasive bladder cancer.",
+                "nucleic_acid.origin") == "natural"
+    assert fact("A recombinant BCG strain expressing listeriolysin, for tuberculosis.",
+                "nucleic_acid.origin") == "recombinant"
+    # an earlier BCG treatment in the indication is not the product, nor does it make a vector natural
+    vector = "An adenoviral vector encoding interferon gamma, instilled into the bladder."
+    assert fact(vector, "nucleic_acid.origin", "BCG-refractory bladder cancer") == "recombinant"
+    assert fact(vector + " Given together with BCG.", "nucleic_acid.origin") == "recombinant"
+
+
+def test_cord_blood_given_to_damp_inflammation_is_not_its_own_job() -> None:
+    text = "Thawed cord blood unit, unmanipulated, infused to calm neuroinflammation."
+    assert fact(text, "cells_or_tissues.same_essential_function", "cerebral palsy") is False
+    assert fact("Thawed cord blood unit, unmanipulated, infused to restore haematopoiesis.",
+                "cells_or_tissues.same_essential_function") is True
+
+
 def test_viruses_a_t_cell_recognises_are_antigens_not_vectors() -> None:
     text = "Donor T cells that recognise CMV, adenovirus and BK virus, expanded, for viral infections after transplant."
     assert extract_facts(text).facts.nucleic_acid is None

@@ -5,13 +5,15 @@ defaults and claims read from the indication (listed in ``Envelope.assumptions``
 from the facts that result; a verdict that rests on an assumption says so in its notes, and each
 step that read an assumed fact shows the assumption as its evidence.
 
-``likely_outcome`` of a verdict the rules cannot decide comes from the engine's own estimate (the
-open questions answered every possible way), with the most similar precedents breaking a tie; or,
-when the engine cannot estimate, from a similarity-weighted vote of the precedents above
-:data:`~atmpnav.precedents.MIN_SIMILARITY`, named and labelled a *statistical estimate*. Such an
-estimate never sets ``confidence``: it keeps the engine's calibrated probability only where the
-engine's own estimate stands, and is ``None`` otherwise (bench/accuracy.py measures the vote's
-reliability).
+``likely_outcome`` of an EU verdict the rules cannot decide is, in this order: the outcome the rules
+decide once typical scope facts are assumed (said in the notes); else the outcome the text model
+(:mod:`atmpnav.text.model`) rates highest among the outcomes the open questions can still lead to,
+labelled a *statistical estimate* with the words that weighed most; else the engine's own estimate
+(the open questions answered every possible way), with the most similar precedents breaking a tie;
+else a similarity-weighted vote of the precedents above :data:`~atmpnav.precedents.MIN_SIMILARITY`,
+named and labelled a statistical estimate. ``confidence`` stays the engine's calibrated probability
+only where the engine's own estimate stands, and is ``None`` otherwise (bench/accuracy.py measures
+each estimate on text it was not trained on).
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from atmpnav.engine import classify, classify_one, explore, parse_date, ruleset
+from atmpnav.engine import classify, classify_one, enough_facts_to_estimate, explore, parse_date, ruleset
 from atmpnav.errors import FactsError
 from atmpnav.facts import ProductFacts, get_fact, with_fact
 from atmpnav.precedents import Case, search_cases, vote
 from atmpnav.text.extract import Extraction, extract_facts
+from atmpnav.text.model import TextModel, shipped_model
 from atmpnav.verdict import Envelope, Precedent, Verdict
 
 VOTE_K = 5  # precedents consulted for a likely outcome
@@ -44,13 +47,15 @@ def classify_text(
     exclude_id: str | None = None,
     answers: Mapping[str, Any] | None = None,
     defaults: bool = True,
+    text_model: TextModel | None = None,
 ) -> Envelope:
     """Extract facts from ``text`` (and ``indication``), apply ``answers``, classify, attach evidence.
 
     ``answers`` (fact path -> value) beat what the text says and any assumption. ``defaults=False``
     reads the text alone (no domain defaults, no claims from the indication). ``exclude_id`` leaves
     a corpus case (and the cases of the same product) out of the precedents, for leave-one-out
-    evaluation.
+    evaluation; ``text_model`` replaces the shipped text model likewise (bench/accuracy.py passes
+    one trained without the description).
     """
     day = parse_date(as_of)
     extraction = extract_facts(text, indication, defaults=defaults)
@@ -70,7 +75,7 @@ def classify_text(
         if extraction.notes:
             verdict.notes.extend(f"From the text: {note}" for note in extraction.notes)
         if not verdict.determined and jurisdiction == "EU":
-            _likely(verdict, extraction, day, matches[:VOTE_K])
+            _likely(verdict, extraction, day, matches[:VOTE_K], query, text_model)
     return envelope
 
 
@@ -157,7 +162,8 @@ _SAID = {
 _ENGINE_ESTIMATE = "Likely outcome from answering the open questions"
 
 
-def _likely(verdict: Verdict, extraction: Extraction, day: date, matches: list[tuple[Precedent, Case]]) -> None:
+def _likely(verdict: Verdict, extraction: Extraction, day: date, matches: list[tuple[Precedent, Case]],
+            text: str, text_model: TextModel | None) -> None:
     # The engine's confidence is a calibrated probability of its own estimate from these facts; an
     # estimate changed here (assumed scope facts, precedents) has no calibration, so it has none.
     missing = [m.fact for m in verdict.missing]
@@ -188,6 +194,8 @@ def _likely(verdict: Verdict, extraction: Extraction, day: date, matches: list[t
             verdict.notes.extend(n for n in trial.notes if n.startswith(_ENGINE_ESTIMATE))
     votes = vote(matches)
     named = ", ".join(f"{p.id} ({c.kind_label})" for p, c in matches if c.vote)
+    if _estimate_from_words(verdict, facts, day, missing, text, text_model or shipped_model(), votes, named):
+        return
     if verdict.likely_outcome != "undetermined":
         if not votes:
             return
@@ -215,3 +223,45 @@ def _likely(verdict: Verdict, extraction: Extraction, day: date, matches: list[t
         return
     verdict.notes.append("The rules cannot decide and no sufficiently similar known case was found. Answer the "
                          "open questions to decide.")
+
+
+def _estimate_from_words(verdict: Verdict, facts: ProductFacts, day: date, missing: list[str], text: str,
+                         model: TextModel, votes: Counter[str], named: str) -> bool:
+    """The text model's choice among the outcomes still open; False where it does not apply.
+
+    It does not apply to an open point of law (the engine's reading of the law stands), nor where
+    too little is known or no outcome is reachable by answering the open questions.
+    """
+    if verdict.open_legal_question or not missing or not enough_facts_to_estimate(facts):
+        return False
+    reachable = sorted(o for o in explore(ruleset(verdict.jurisdiction), facts, day, missing) if o in model.classes)
+    if not reachable:
+        return False
+    scores = model.scores(text)
+    choice = scores.best(reachable)
+    if choice is None:
+        return False
+    words = ", ".join(f"'{w}'" for w in scores.words.get(choice, ())) or "none in particular"
+    precedents = ""
+    if votes:
+        pointed = votes.most_common(1)[0][0]
+        precedents = f" The most similar known cases ({named}) point to {pointed}."
+    if choice != verdict.likely_outcome:
+        # the engine's facts-only estimate stays as information; its probability was of another outcome
+        verdict.notes = [_facts_only(n) for n in verdict.notes]
+        verdict.likely_outcome, verdict.confidence = choice, None
+    among = reachable[0] if len(reachable) == 1 else f"{', '.join(reachable[:-1])} or {reachable[-1]}"
+    verdict.notes.append(
+        f"{STATISTICAL}: likely {choice}. The open questions can still lead to {among}; of these, a text model "
+        f"trained on {model.about.get('examples', 'the')} labelled descriptions and summaries rates {choice} highest "
+        f"for these words (most telling: {words}). Its scores are not calibrated, so no probability is stated."
+        f"{precedents}"
+    )
+    return True
+
+
+def _facts_only(note: str) -> str:
+    """The engine's estimate note, reworded once another estimate replaces its outcome."""
+    if note.startswith("Likely ") and " (probability " in note and ": " in note:
+        return "From the facts alone (not the words): " + note.split(": ", 1)[1]
+    return note

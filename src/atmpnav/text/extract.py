@@ -732,6 +732,10 @@ class _Builder:
         elif (natural or (gm_negated and organism)) and organism:
             origin = NucleicAcidOrigin.natural
             self.ev.add("nucleic_acid.origin", (natural or gm_negated)[:1] + organism[:1])
+        elif organism and all(h.effect("natural_strain") for h in organism) and not vectors:
+            origin = NucleicAcidOrigin.natural  # a named attenuated strain (BCG) and nothing else
+            self.ev.add("nucleic_acid.origin", organism[:1])
+            self.ev.infer("nucleic_acid.origin", "(a conventionally attenuated strain, not genetically modified)")
         elif oligo:
             origin = NucleicAcidOrigin.synthetic
             self.ev.add("nucleic_acid.origin", oligo[:1])
