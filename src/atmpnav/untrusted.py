@@ -30,6 +30,8 @@ def excerpt(value: Any, limit: int = EXCERPT) -> str:
 def nesting_ok(text: str | bytes, limit: int = MAX_DEPTH) -> bool:
     """True when no JSON array/object nests deeper than ``limit`` (strings skipped); no recursion."""
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    if data.count(b"[") + data.count(b"{") <= limit:  # fewer openings than the limit: no byte loop needed
+        return True
     depth = 0
     in_string = escaped = False
     for byte in data:

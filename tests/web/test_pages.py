@@ -347,3 +347,56 @@ def test_ambiguity_page_explains_the_open_point(client: Any) -> None:
     assert "Which essential function do the cells have?" in html
     assert 'href="/rules/EU-F1"' in html
     get(client, "/rules/A99", status=404)
+
+
+def test_questionnaire_uses_the_threadpool_only_when_finding_the_user_reads_the_database(
+        site: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from atmpnav.web import classify_pages
+
+    hops: list[str] = []
+    real_hop = classify_pages.run_in_threadpool
+
+    async def counting_hop(func: Any, *args: Any) -> Any:
+        hops.append(func.__name__)
+        return await real_hop(func, *args)
+
+    monkeypatch.setattr(classify_pages, "run_in_threadpool", counting_hop)
+    anonymous = site.anonymous()
+    assert 'href="/login"' in get(anonymous, "/classify") and hops == []
+    resumed = anonymous.get("/classify?from=%7B%22for_human_administration%22%3A%20true%7D", follow_redirects=False)
+    assert resumed.status_code == 303 and hops == ["_questionnaire"]  # a draft's YAML is parsed off the loop
+    hops.clear()
+    # A session cookie: the user is looked up in the database, off the event loop, and shown.
+    logged_in = get(site.client("carol", "viewer", token=False), "/classify")
+    assert hops == ["_questionnaire"] and "carol (viewer)" in logged_in
+
+
+def test_a_database_route_before_the_startup_migrates_first(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine dependency runs on the event loop; before the startup has migrated the database, the
+    first request migrates it (in the threadpool) and is answered."""
+    from fastapi.testclient import TestClient
+
+    from atmpnav import store
+    from atmpnav.web import dependencies
+    from atmpnav.web.app import create_app
+
+    hops: list[Any] = []
+    real_hop = dependencies.run_in_threadpool
+
+    async def counting_hop(func: Any, *args: Any) -> Any:
+        hops.append(func)
+        return await real_hop(func, *args)
+
+    monkeypatch.setattr(dependencies, "run_in_threadpool", counting_hop)
+    url = f"sqlite:///{tmp_path / 'unstarted.db'}"
+    monkeypatch.setenv(store.ENV_DATA_DIR, str(tmp_path / "data"))
+    app = create_app(url)
+    try:
+        assert not app.state.db.ready
+        client = TestClient(app)  # no `with`: the lifespan never runs
+        response = client.get("/registry", headers=HTML)
+        assert response.status_code == 200 and "Holoclar" in response.text and app.state.db.ready
+        assert len(hops) == 1
+        assert client.get("/registry?region=US", headers=HTML).status_code == 200 and len(hops) == 1
+    finally:
+        store.dispose_engines()

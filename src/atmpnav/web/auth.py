@@ -102,22 +102,40 @@ def current_user(request: Request) -> UserInfo | None:
 
     settings = settings_of(request)
     user: UserInfo | None = None
-    if settings.single_user:
+    kind, secret = _credentials(request)
+    if kind == "local":
         user = LOCAL_USER
-    else:
-        header = request.headers.get("authorization", "")
-        if header[:7].lower() == "bearer ":
-            user = users.token_user(_engine(request), header[7:].strip())
-            if user is None:
-                raise AuthError("the API token is unknown, revoked, or its user is disabled")
-        elif not (request.url.path.startswith("/api/") and request.method in UNSAFE_METHODS):
-            # A session cookie also opens the API's GET endpoints (the report and export links of a page);
-            # changes through the API need a bearer token, which no other site can make a browser send.
-            secret = request.cookies.get(SESSION_COOKIE, "")
-            if secret:
-                user = users.session_user(_engine(request), secret, idle=settings.idle, absolute=ABSOLUTE_SESSION)
+    elif kind == "token":
+        user = users.token_user(_engine(request), secret)
+        if user is None:
+            raise AuthError("the API token is unknown, revoked, or its user is disabled")
+    elif kind == "session":
+        user = users.session_user(_engine(request), secret, idle=settings.idle, absolute=ABSOLUTE_SESSION)
     request.state.user = user
     return user
+
+
+def _credentials(request: Request) -> tuple[str | None, str]:
+    """What identifies this request's user: ``("local", "")`` in single-user mode, ``("token", t)``,
+    ``("session", s)``, or ``(None, "")``."""
+    if settings_of(request).single_user:
+        return "local", ""
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return "token", header[7:].strip()
+    if not (request.url.path.startswith("/api/") and request.method in UNSAFE_METHODS):
+        # A session cookie also opens the API's GET endpoints (the report and export links of a page);
+        # changes through the API need a bearer token, which no other site can make a browser send.
+        secret = request.cookies.get(SESSION_COOKIE, "")
+        if secret:
+            return "session", secret
+    return None, ""
+
+
+def user_lookup_reads_database(request: Request) -> bool:
+    """Whether finding this request's user queries the database (a token or a session cookie, not yet looked
+    up): a handler on the event loop must then do its work in the threadpool."""
+    return not hasattr(request.state, "user") and _credentials(request)[0] in ("token", "session")
 
 
 def require(request: Request, role: str) -> UserInfo:

@@ -3,10 +3,14 @@ jurisdiction beside it, the answers given (each can be changed), and a saved dra
 
 from __future__ import annotations
 
+import typing
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.responses import HTMLResponse, Response
 
 from atmpnav.assess import TEXT_MAX
@@ -14,45 +18,81 @@ from atmpnav.engine import parse_date
 from atmpnav.errors import InputError
 from atmpnav.questionnaire import is_borderline
 from atmpnav.questions import QUESTIONS
+from atmpnav.web import auth
 from atmpnav.web.pages import all_jurisdictions, facts_text, page, parse_facts_text, query_string, see_other
 from atmpnav.web.wizard import MANIPULATION_GROUPS, Wizard, decode_value
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
+class QuestionnaireQuery(BaseModel):
+    """The questionnaire's query parameters, validated by one pydantic model: FastAPI's per-parameter
+    handling of thirteen parameters cost more than the rules. The same bounds as every other page,
+    and the same 422 ``validation_error`` (``in: query``, in this order) as a FastAPI parameter."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    a: Annotated[list[str], Field(max_length=200)] = []
+    skip: Annotated[list[str], Field(max_length=100)] = []
+    assumed: Annotated[list[str], Field(max_length=100)] = []  # pre-filled from a description
+    as_of: Annotated[str | None, Field(max_length=10)] = None
+    fact: Annotated[str | None, Field(max_length=100)] = None
+    value: Annotated[list[str], Field(max_length=40)] = []
+    dont_know: Annotated[str | None, Field(max_length=4)] = None
+    edit: Annotated[str | None, Field(max_length=100)] = None
+    assessment: Annotated[int | None, Field(ge=1)] = None
+    base: Annotated[int | None, Field(ge=1)] = None
+    j: Annotated[list[str], Field(max_length=10)] = []
+    resume: Annotated[str | None, Field(alias="from", max_length=TEXT_MAX)] = None
+
+    @classmethod
+    def of(cls, request: Request) -> QuestionnaireQuery:
+        """As FastAPI reads parameters: every value of a list, the last value of anything else."""
+        params = request.query_params
+        given = {name: params.getlist(name) if name in _LIST_PARAMETERS else params[name]
+                 for name in params if name in _PARAMETERS}
+        try:
+            return cls.model_validate(given)
+        except ValidationError as exc:
+            raise RequestValidationError([{**error, "loc": ("query", *error["loc"])} for error in exc.errors()]) \
+                from None
+
+
+_PARAMETERS = frozenset(field.alias or name for name, field in QuestionnaireQuery.model_fields.items())
+_LIST_PARAMETERS = frozenset(name for name, field in QuestionnaireQuery.model_fields.items()
+                             if typing.get_origin(field.annotation) is list)
+
+
 @router.get("/classify")
-def classify_page(
-    request: Request,
-    a: Annotated[list[str], Query(max_length=200)] = [],  # noqa: B006 - FastAPI query list default
-    skip: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006
-    assumed: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006 - pre-filled from a description
-    as_of: Annotated[str | None, Query(max_length=10)] = None,
-    fact: Annotated[str | None, Query(max_length=100)] = None,
-    value: Annotated[list[str], Query(max_length=40)] = [],  # noqa: B006
-    dont_know: Annotated[str | None, Query(max_length=4)] = None,
-    edit: Annotated[str | None, Query(max_length=100)] = None,
-    assessment: Annotated[int | None, Query(ge=1)] = None,
-    base: Annotated[int | None, Query(ge=1)] = None,
-    j: Annotated[list[str], Query(max_length=10)] = [],  # noqa: B006
-    resume: Annotated[str | None, Query(alias="from", max_length=TEXT_MAX)] = None,
-) -> Response:
+async def classify_page(request: Request) -> Response:
+    """The questionnaire page. The rules and the templates are in memory, so it runs on the event loop (no
+    threadpool hop) unless showing the page's user reads the database (a session cookie or a token) or a
+    draft is to be resumed (up to ``TEXT_MAX`` characters of YAML to parse)."""
+    query = QuestionnaireQuery.of(request)
+    if query.resume is not None or auth.user_lookup_reads_database(request):
+        return await run_in_threadpool(_questionnaire, request, query)
+    return _questionnaire(request, query)
+
+
+def _questionnaire(request: Request, query: QuestionnaireQuery) -> Response:
+    fact, edit, assessment, base = query.fact, query.edit, query.assessment, query.base
     extra = [("assessment", str(assessment)), ("base", str(base))] if assessment and base else []
-    if resume is not None:
+    if query.resume is not None:
         # Resume a saved draft: facts (JSON or YAML) -> the answers that rebuild them.
-        resumed = Wizard.from_facts(parse_facts_text(resume), parse_date(as_of or None), j)
+        resumed = Wizard.from_facts(parse_facts_text(query.resume), parse_date(query.as_of or None), query.j)
         if resumed is None:
             raise InputError("from: these facts hold more than the questionnaire asks; edit them as facts instead")
         return see_other("/classify" + query_string(resumed.params() + extra))
-    wizard = Wizard.from_params(a, skip, as_of, j, assumed)
+    wizard = Wizard.from_params(query.a, query.skip, query.as_of, query.j, query.assumed)
     problem = None
     if fact is not None:
         if fact not in QUESTIONS:
             raise InputError(f"fact: {fact!r} is not a question of the questionnaire")
-        if dont_know:
+        if query.dont_know:
             wizard.skip(fact)
             return see_other("/classify" + query_string(wizard.params() + extra))
-        if value or QUESTIONS[fact].kind == "list":
-            wizard.answer(fact, decode_value(fact, value))
+        if query.value or QUESTIONS[fact].kind == "list":
+            wizard.answer(fact, decode_value(fact, query.value))
             return see_other("/classify" + query_string(wizard.params() + extra))
         problem = "Choose an answer, or press “I don’t know”."
         edit = fact

@@ -6,15 +6,26 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
 
 from atmpnav.records.users import UserInfo
 from atmpnav.web import auth
 
 
-def db(request: Request) -> Engine:
+def engine_of(request: Request) -> Engine:
+    """The app's database engine (migrated on first use)."""
     engine: Engine = request.app.state.db.engine
     return engine
+
+
+async def db(request: Request) -> Engine:
+    """The engine as a dependency. A coroutine because FastAPI runs a plain function dependency in the
+    threadpool (a hop per request); only migrating (before the startup has done it) reads the database,
+    so only that runs off the event loop."""
+    if not request.app.state.db.ready:
+        return await run_in_threadpool(engine_of, request)
+    return engine_of(request)
 
 
 def viewer(request: Request) -> UserInfo:

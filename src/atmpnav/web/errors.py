@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import sys
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -254,6 +257,8 @@ def check_json_body(body: bytes) -> None:
 
     if not nesting_ok(body, MAX_JSON_DEPTH):
         raise JsonBodyError(f"the request body nests deeper than {MAX_JSON_DEPTH} levels")
+    if _cannot_hold_a_bad_value(body):
+        return  # nothing left to find: FastAPI parses the body once, not twice
     try:
         parsed = json.loads(body)
     except ValueError as exc:
@@ -265,6 +270,25 @@ def check_json_body(body: bytes) -> None:
     if not valid_strings(parsed):
         raise JsonBodyError("the request body has a string that is not valid Unicode (a lone surrogate escape "
                             "such as \\ud800)")
+
+
+#: A ``\\u`` escape of a UTF-16 surrogate (paired or lone; a lone one is found by parsing).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+@lru_cache(maxsize=4)
+def _digit_run(limit: int) -> re.Pattern[bytes]:
+    return re.compile(rb"\d{%d}" % (limit + 1))
+
+
+def _cannot_hold_a_bad_value(body: bytes) -> bool:
+    """True when parsing ``body`` can neither give a lone surrogate nor overflow Python's integer digits limit:
+    ASCII without NUL bytes (so decoded as UTF-8, not UTF-16/32), no surrogate escape, no run of digits over
+    the limit. A conservative filter: a body it does not pass is parsed and checked in full."""
+    if not body.isascii() or b"\x00" in body or _SURROGATE_ESCAPE.search(body):
+        return False
+    limit = sys.get_int_max_str_digits()
+    return not limit or _digit_run(limit).search(body) is None
 
 
 class JsonGuard:

@@ -23,7 +23,7 @@ from atmpnav.records.rerun import rerun, save_rerun
 from atmpnav.records.users import AuthError, ForbiddenError
 from atmpnav.verdict import Envelope
 from atmpnav.web import auth
-from atmpnav.web.dependencies import Author, Db, Reviewer, Viewer, db
+from atmpnav.web.dependencies import Author, Db, Reviewer, Viewer, engine_of
 from atmpnav.web.highlight import highlight
 from atmpnav.web.pages import chosen_jurisdictions, facts_text, page, parse_facts_text, query_string, see_other
 from atmpnav.web.wizard import Wizard
@@ -58,7 +58,7 @@ def _list_page(request: Request, name: str, context: dict[str, Any], params: dic
 @router.get("/login")
 def login_form(request: Request, next: Annotated[str | None, Query(max_length=2000)] = None) -> HTMLResponse:
     settings = auth.settings_of(request)
-    no_users = settings.mode == "accounts" and users.count_users(db(request)) == 0
+    no_users = settings.mode == "accounts" and users.count_users(engine_of(request)) == 0
     return page(request, "login.html", {"section": "login", "next": auth.safe_next(next), "problem": None,
                                         "no_users": no_users, "username": ""})
 

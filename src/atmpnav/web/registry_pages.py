@@ -50,7 +50,7 @@ class RegistryFilters:
                              as_of=self.as_of or None, q=self.q or None, sort=self.sort or None, engine=engine)
 
 
-def registry_filters(
+async def registry_filters(  # a coroutine: FastAPI would run a plain function in the threadpool
     region: Annotated[str, Query(max_length=8)] = "",
     category: Annotated[str, Query(max_length=16)] = "",
     status: Annotated[str, Query(max_length=32)] = "",

@@ -191,6 +191,8 @@ def _ambiguity(item: Any) -> Any:
 def templates() -> Jinja2Templates:
     found = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[_request_context])
     env = found.env
+    # The templates ship with the package: never stat their files again on every render.
+    env.auto_reload = False
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(

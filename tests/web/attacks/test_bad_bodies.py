@@ -96,3 +96,41 @@ def test_storage_errors_do_not_reveal_the_database_path(client: Any, monkeypatch
     response = client.get("/api/v1/assessments")
     assert response.status_code == 503
     assert "secret" not in response.text and "sqlite" not in response.text
+
+
+SURROGATE_BODIES = ['{"t": "x\\ud800y"}', '{"t": "x\\uDFFFy"}', '{"t": "\\ud83d\\ude00"}', '{"t": "x\\\\ud800y"}',
+                    '{"t": "\\u00b5"}']
+
+
+@pytest.mark.parametrize("body", [
+    *(text.encode() for text in SURROGATE_BODIES),
+    *(text.encode("utf-16") for text in SURROGATE_BODIES),  # \ud800 spelled with NUL bytes in between
+    *(text.encode("utf-16-le") for text in SURROGATE_BODIES),
+    '{"t": "x\udfffy"}'.encode("utf-8", "surrogatepass"),  # a raw (not escaped) surrogate
+    '{"t": "µ"}'.encode(), b'{"n": ' + b"7" * 5000 + b"}", b'{"n": ' + b"7" * 4300 + b"}",
+    b'{"n": 1.' + b"7" * 5000 + b"}", b'{"t": "' + b"7" * 5000 + b'"}', b'{"n": -' + b"7" * 4301 + b"}",
+    b"[" * 64 + b"]" * 64, b"[" * 65 + b"]" * 65, b'["' + b"[" * 100 + b'"]', b'{"a": [1, 2}', b"",
+    b'{"facts": {"for_human_administration": true}}',
+])
+def test_the_quick_json_filter_accepts_only_what_the_full_check_accepts(body: bytes,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from atmpnav.web import errors
+
+    def outcome() -> str | None:
+        try:
+            errors.check_json_body(body)
+        except errors.JsonBodyError as exc:
+            return exc.message
+        return None
+
+    quick = outcome()
+    monkeypatch.setattr(errors, "_cannot_hold_a_bad_value", lambda body: False)
+    assert quick == outcome()
+
+
+def test_nesting_is_counted_past_the_quick_check() -> None:
+    from atmpnav.untrusted import nesting_ok
+
+    assert nesting_ok("[" * 64 + "]" * 64, 64) and not nesting_ok("[" * 65 + "]" * 65, 64)
+    assert nesting_ok('["' + "[" * 100 + '"]', 64)  # openings inside a string do not nest
+    assert not nesting_ok('{"a": ' * 65 + "1" + "}" * 65, 64)
