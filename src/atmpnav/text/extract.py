@@ -158,14 +158,8 @@ def _first_of(items: list[Any], p: Any) -> tuple[set[str] | None, bool]:
             chars.add(chr(av).lower())
             return chars, False
         if op is const.IN:
-            for inner_op, inner in av:
-                if inner_op is const.LITERAL:
-                    chars.add(chr(inner).lower())
-                elif inner_op is const.RANGE and inner[1] - inner[0] < 300:
-                    chars.update(chr(c).lower() for c in range(inner[0], inner[1] + 1))
-                else:
-                    return None, False
-            return chars, False
+            in_set = _set_chars(av, const)
+            return (None, False) if in_set is None else (chars | in_set, False)
         if op in (const.AT, const.ASSERT, const.ASSERT_NOT):
             continue
         if op is const.SUBPATTERN or op is const.BRANCH:
@@ -225,15 +219,7 @@ def _prefixes(items: list[Any], p: Any, growing: set[str], done: set[str]) -> tu
         if op is const.LITERAL:
             chars = {chr(av).lower()}
         elif op is const.IN:
-            chars = set()
-            for inner_op, inner in av:
-                if inner_op is const.LITERAL:
-                    chars.add(chr(inner).lower())
-                elif inner_op is const.RANGE and inner[1] - inner[0] < 300:
-                    chars.update(chr(c).lower() for c in range(inner[0], inner[1] + 1))
-                else:
-                    chars = None
-                    break
+            chars = _set_chars(av, const)
         elif op in (const.AT, const.ASSERT, const.ASSERT_NOT):
             continue  # zero-width: the prefixes stay (a superset of what can match)
         elif op is const.SUBPATTERN or op is const.BRANCH:
@@ -283,6 +269,19 @@ def _prefixes(items: list[Any], p: Any, growing: set[str], done: set[str]) -> tu
 
 
 LayerSources = tuple[tuple[Concept, ...], dict[str, str], str, dict[str, str], dict[str, str]]
+
+
+def _set_chars(members: list[Any], const: Any) -> set[str] | None:
+    """The lower-case characters a character set ``[...]`` matches, or None for a class or negation."""
+    chars: set[str] = set()
+    for op, av in members:
+        if op is const.LITERAL:
+            chars.add(chr(av).lower())
+        elif op is const.RANGE and av[1] - av[0] < 300:
+            chars.update(chr(c).lower() for c in range(av[0], av[1] + 1))
+        else:
+            return None
+    return chars
 
 
 def _layer_sources(layer: str, entries: list[dict[str, Any]]) -> LayerSources:
