@@ -275,6 +275,9 @@ def _tokens_with_words(text: str) -> list[tuple[str, str]]:
 # --- index ---------------------------------------------------------------------------------------
 
 
+_ROUNDING = 1e-8  # more than round(score, 9) can move a score
+
+
 class BM25Index:
     """Okapi BM25 (k1=1.5, b=0.75, negative idf floored at epsilon x mean idf, as rank-bm25) over an
     inverted index: per term, the documents that contain it and their precomputed weights.
@@ -367,10 +370,15 @@ class BM25Index:
             return []
         touched = sum(len(self.postings[t][0]) for t in counts)
         if touched < self.NUMPY_FROM or self.size < self.NUMPY_CORPUS:
+            positive = [(d, s) for d, s in self._sparse(counts).items() if s > 0 and d not in skip]
+            if len(positive) > k:
+                # only a score within rounding of the k-th best can be among the k best once rounded
+                kth = heapq.nlargest(k, [s for _, s in positive])[-1]
+                positive = [(d, s) for d, s in positive if s >= kth - _ROUNDING]
             rank = order or range(self.size)
             # (-score, rank) orders best first, ties by rank; rank is unique, so d and s are never compared
-            scored = [(-round(s, 9), rank[d], d, s) for d, s in self._sparse(counts).items() if s > 0 and d not in skip]
-            return [(d, float(s)) for _, _, d, s in heapq.nsmallest(k, scored)]
+            scored = sorted((-round(s, 9), rank[d], d, s) for d, s in positive)
+            return [(d, float(s)) for _, _, d, s in scored[:k]]
         import numpy as np
 
         scores = self._dense(counts)
