@@ -97,26 +97,41 @@ class Layer:
     """
 
     concepts: tuple[Concept, ...]
-    by_first: dict[str, re.Pattern[str]]
-    fallback: re.Pattern[str]
-    # the first two characters (lower case, the second ASCII) -> the patterns that can start so;
-    # a first character whose next one matches no pair -> the patterns not restricted by it
-    by_pair: dict[str, re.Pattern[str]]
-    by_first_only: dict[str, re.Pattern[str]]
+    by_first: _Alternations  # the first character (lower case) -> the patterns that can start with it
+    # the first two characters (lower case, the second ASCII) -> the patterns that can start so (for a
+    # pair no pattern names: those of its first character whose second character is not known)
+    by_pair: _Alternations
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         end = 0
-        by_first, fallback, by_pair, by_first_only = self.by_first, self.fallback, self.by_pair, self.by_first_only
+        by_first, by_pair = self.by_first, self.by_pair
         for position, char, pair in _word_starts(text):
             if position < end:
                 continue
-            regex = by_pair.get(pair) if pair else None
-            if regex is None:
-                regex = by_first_only.get(char, fallback) if pair else by_first.get(char, fallback)
-            m = regex.match(text, position)
+            m = (by_pair[pair] if pair else by_first[char]).match(text, position)
             if m and m.end() > position:
                 end = m.end()
                 yield m
+
+
+class _Alternations(dict[str, re.Pattern[str]]):
+    """Alternations by key, each compiled when a text first needs it (a start-up compiles only what
+    its text needs). A key with no alternation of its own takes that of its first character in
+    ``by_first_char``, else ``fallback``; only keys with an alternation are kept (bounded)."""
+
+    def __init__(self, sources: Mapping[str, str], fallback: re.Pattern[str],
+                 compiled: Callable[[str], re.Pattern[str]], by_first_char: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.sources, self.fallback, self.compiled, self.by_first_char = sources, fallback, compiled, by_first_char
+
+    def __missing__(self, key: str) -> re.Pattern[str]:
+        source = self.sources.get(key)
+        if source is None and self.by_first_char is not None:
+            source = self.by_first_char.get(key[0])
+        if source is None:
+            return self.fallback
+        pattern = self[key] = self.compiled(source)
+        return pattern
 
 
 _WORD_START = re.compile(r"\b\w")
@@ -349,12 +364,10 @@ def _recipe(text: str) -> dict[str, Any]:
 
 
 def _compiled_layer(sources: LayerSources, compiled: Callable[[str], re.Pattern[str]]) -> Layer:
-    concepts, by_first, fallback, by_pair, by_first_only = sources
-
-    def each(alternations: dict[str, str]) -> dict[str, re.Pattern[str]]:
-        return {key: compiled(src) for key, src in alternations.items()}
-
-    return Layer(concepts, each(by_first), compiled(fallback), each(by_pair), each(by_first_only))
+    concepts, by_first, fallback_source, by_pair, by_first_only = sources
+    fallback = compiled(fallback_source)
+    return Layer(concepts, _Alternations(by_first, fallback, compiled),
+                 _Alternations(by_pair, fallback, compiled, by_first_only))
 
 
 @cache
