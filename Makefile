@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint bench docs clean
+.PHONY: run test install lint bench docs model clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m atmpnav.docgen
+
+# Retrains the text model shipped in src/atmpnav/text/model.json on the benchmark texts (a test says when).
+model: $(STAMP)
+	$(BIN)/python scripts/train_text_model.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache

@@ -27,19 +27,23 @@ QUERIES = ["CAR T cells for lymphoma", "chondrocytes for the knee", "MSCs expand
            "platelets for transfusion", "an unrelated sentence about nothing", ""]
 
 
-def test_scores_reproduce_scikit_learn_predict_proba() -> None:
-    sklearn = pytest.importorskip("sklearn")
+def _reference(texts: list[str], labels: list[str]):
+    """scikit-learn's own pipeline with the model's settings (what TextModel must reproduce)."""
+    pytest.importorskip("sklearn")
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
     from atmpnav.text.model import MAX_ITER, NGRAMS, C
 
+    return make_pipeline(TfidfVectorizer(ngram_range=NGRAMS, sublinear_tf=True, min_df=1),
+                         LogisticRegression(max_iter=MAX_ITER, C=C)).fit(texts, labels)
+
+
+def test_scores_reproduce_scikit_learn_predict_proba() -> None:
     texts, labels = [t for t, _ in TRAIN], [label for _, label in TRAIN]
+    reference = _reference(texts, labels)
     model = train(texts, labels)
-    reference = make_pipeline(TfidfVectorizer(ngram_range=NGRAMS, sublinear_tf=True, min_df=1),
-                              LogisticRegression(max_iter=MAX_ITER, C=C)).fit(texts, labels)
-    assert sklearn.__version__
     for query, row in zip(QUERIES, reference.predict_proba(QUERIES), strict=True):
         ours = model.scores(query).by_outcome
         for outcome, p in zip(reference.classes_, row, strict=True):
@@ -53,16 +57,10 @@ def test_scores_reproduce_scikit_learn_predict_proba() -> None:
 
 
 def test_two_outcomes_give_the_sigmoid_of_scikit_learn() -> None:
-    pytest.importorskip("sklearn")
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-
     pairs = [(t, "351 gene therapy" if label == "GTMP" else "351 biologic") for t, label in TRAIN]
     texts, labels = [t for t, _ in pairs], [label for _, label in pairs]
+    reference = _reference(texts, labels)
     model = train(texts, labels)
-    reference = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), LogisticRegression(
-        max_iter=2000, C=10.0)).fit(texts, labels)
     for query, row in zip(QUERIES, reference.predict_proba(QUERIES), strict=True):
         assert model.scores(query).by_outcome[str(reference.classes_[1])] == pytest.approx(row[1], abs=1e-9)
 
@@ -80,7 +78,7 @@ def test_the_shipped_model_was_trained_on_the_current_benchmark_texts() -> None:
     examples = trainer.training_examples()
     about = shipped_model().about
     assert about["digest"] == trainer.digest(examples), (
-        "the benchmark texts changed: retrain with `.venv/bin/python scripts/train_text_model.py`")
+        "the benchmark texts changed: retrain with `make model`")
     assert about["examples"] == len(examples) and about["scikit_learn"] and about["sources"]
 
 
