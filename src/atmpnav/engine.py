@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, deque
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any
@@ -52,29 +53,60 @@ def _run(rules: RuleSet, facts: ProductFacts, as_of: date) -> tuple[Inquiry, Dec
         return inquiry, None, open_question
 
 
-def explore(rules: RuleSet, facts: ProductFacts, as_of: date, missing: list[str]) -> Counter[str]:
-    """Outcomes reachable by answering the missing facts every possible way (breadth-first, bounded)."""
-    outcomes: Counter[str] = Counter()
-    frontier: list[tuple[ProductFacts, list[str]]] = [(facts, missing)]
-    runs = 0
-    while frontier and runs < EXPLORE_BUDGET:
-        current, open_facts = frontier.pop(0)
+@dataclass(frozen=True, slots=True)
+class Exploration:
+    """The open questions of an undetermined verdict answered every possible way (breadth-first, at most
+    ``EXPLORE_BUDGET`` runs): what the engine's estimate rests on, handed on so no caller repeats it."""
+
+    runs: Counter[str]  # outcome -> answer combinations that reach it
+    mass: dict[str, float]  # outcome -> prior-weighted share (law/priors.py); ``UNRESOLVED`` for the rest
+
+    @property
+    def reachable(self) -> list[str]:
+        return sorted(self.runs)
+
+
+def answer_open_questions(rules: RuleSet, facts: ProductFacts, as_of: date, missing: list[str]) -> Exploration:
+    """Each open question answered with each of its values (each weighted by how often it occurs among known
+    products), following the questions the answers open in turn, until decided or the budget is spent."""
+    runs: Counter[str] = Counter()
+    mass: dict[str, float] = {}
+    frontier: deque[tuple[ProductFacts, list[str], float]] = deque([(facts, missing, 1.0)])
+    spent = 0
+    while frontier and spent < EXPLORE_BUDGET:
+        current, open_facts, weight = frontier.popleft()
         fact = open_facts[0]
-        question = QUESTIONS.get(fact)
-        if question is None:
+        values = _answers(fact)
+        if not values:
+            mass[UNRESOLVED] = mass.get(UNRESOLVED, 0.0) + weight
             continue
-        values: list[Any] = [True, False] if question.kind == "bool" else list(question.options)
-        if question.kind == "list":
-            values = [[v] for v in ("expansion", "cell_separation")]  # one substantial, one Annex I
-        for value in values:
+        for value, share in zip(values, _weights(fact), strict=True):
             candidate = with_fact(current, fact, value)
-            runs += 1
+            spent += 1
             inquiry, decision, _ = _run(rules, candidate, as_of)
             if decision:
-                outcomes[decision.outcome] += 1
+                key = decision.outcome
+                runs[key] += 1
             elif inquiry.missing and inquiry.missing[0] != fact:
-                frontier.append((candidate, inquiry.missing))
-    return outcomes
+                frontier.append((candidate, inquiry.missing, weight * share))
+                continue
+            else:
+                key = UNRESOLVED
+            mass[key] = mass.get(key, 0.0) + weight * share
+    for _, _, weight in frontier:
+        mass[UNRESOLVED] = mass.get(UNRESOLVED, 0.0) + weight
+    return Exploration(runs=runs, mass=mass)
+
+
+def explore(rules: RuleSet, facts: ProductFacts, as_of: date, missing: list[str]) -> Counter[str]:
+    """Outcomes reachable by answering the missing facts every possible way, with how many answers reach each."""
+    return answer_open_questions(rules, facts, as_of, missing).runs
+
+
+def outcome_probabilities(rules: RuleSet, facts: ProductFacts, as_of: date, missing: list[str]) -> dict[str, float]:
+    """P(outcome) from answering the open questions every possible way, each answer weighted by how often its
+    value occurs among known products (law/priors.py); mass the budget could not resolve is ``UNRESOLVED``."""
+    return answer_open_questions(rules, facts, as_of, missing).mass
 
 
 STEP_CACHE_SIZE = 8192  # distinct steps kept; equal (rule, answer) pairs recur across verdicts
@@ -116,6 +148,13 @@ def _missing(paths: list[str]) -> list[Missing]:
 
 
 def classify_one(facts: ProductFacts, jurisdiction: str = "EU", as_of: date | str | None = None) -> Verdict:
+    return classify_one_explored(facts, jurisdiction, as_of)[0]
+
+
+def classify_one_explored(facts: ProductFacts, jurisdiction: str = "EU",
+                          as_of: date | str | None = None) -> tuple[Verdict, Exploration | None]:
+    """The verdict, and for an undetermined one the exploration its estimate rests on (None where the engine
+    made none: decided, an open point of law, or too little known)."""
     rules = ruleset(jurisdiction)
     day = parse_date(as_of)
     inquiry, decision, open_question = _run(rules, facts, day)
@@ -161,39 +200,9 @@ def classify_one(facts: ProductFacts, jurisdiction: str = "EU", as_of: date | st
             data["confidence"] = None
             notes.append("The rules decided, but on an open point of law (" + ", ".join(a["id"] for a in ambiguities)
                          + "): no confidence figure is given; see the explanation of each.")
-        return Verdict.model_validate(data)
+        return Verdict.model_validate(data), None
     verdict = Verdict.model_validate(data)
-    _estimate(verdict, rules, facts, day, inquiry, open_question)
-    return verdict
-
-
-def outcome_probabilities(rules: RuleSet, facts: ProductFacts, as_of: date, missing: list[str]) -> dict[str, float]:
-    """P(outcome) from answering the open questions every possible way, each answer weighted by how often its
-    value occurs among known products (law/priors.py); mass the budget could not resolve is ``UNRESOLVED``."""
-    mass: dict[str, float] = {}
-    frontier: deque[tuple[ProductFacts, list[str], float]] = deque([(facts, missing, 1.0)])
-    runs = 0
-    while frontier and runs < EXPLORE_BUDGET:
-        current, open_facts, weight = frontier.popleft()
-        values = _answers(open_facts[0])
-        if not values:
-            mass[UNRESOLVED] = mass.get(UNRESOLVED, 0.0) + weight
-            continue
-        for value, share in zip(values, _weights(open_facts[0]), strict=True):
-            candidate = with_fact(current, open_facts[0], value)
-            runs += 1
-            inquiry, decision, _ = _run(rules, candidate, as_of)
-            if decision:
-                key = decision.outcome
-            elif inquiry.missing and inquiry.missing[0] != open_facts[0]:
-                frontier.append((candidate, inquiry.missing, weight * share))
-                continue
-            else:
-                key = UNRESOLVED
-            mass[key] = mass.get(key, 0.0) + weight * share
-    for _, _, weight in frontier:
-        mass[UNRESOLVED] = mass.get(UNRESOLVED, 0.0) + weight
-    return mass
+    return verdict, _estimate(verdict, rules, facts, day, inquiry, open_question)
 
 
 @cache
@@ -227,8 +236,9 @@ def _facts_given(facts: ProductFacts) -> int:
 
 
 def _estimate(verdict: Verdict, rules: RuleSet, facts: ProductFacts, day: date, inquiry: Inquiry,
-              open_question: Unresolved | None) -> None:
-    """likely_outcome and confidence of an undetermined verdict: a probability, an open tie, or nothing."""
+              open_question: Unresolved | None) -> Exploration | None:
+    """likely_outcome and confidence of an undetermined verdict: a probability, an open tie, or nothing.
+    Returns the exploration the estimate rests on, if one was made."""
     verdict.confidence = None
     if open_question:
         verdict.open_legal_question = open_question.ambiguity
@@ -239,15 +249,16 @@ def _estimate(verdict: Verdict, rules: RuleSet, facts: ProductFacts, day: date, 
             verdict.likely_outcome = open_question.likely
             verdict.notes.append(f"Likely {open_question.likely}: the product meets the other limbs of that "
                                  "definition. No probability is stated: the open point is one of law, not of fact.")
-        return
+        return None
     if not enough_facts_to_estimate(facts):
         verdict.notes.append("Too little is known about the product to estimate an outcome: answer the questions "
                              "listed.")
-        return
-    mass = outcome_probabilities(rules, facts, day, inquiry.missing)
+        return None
+    explored = answer_open_questions(rules, facts, day, inquiry.missing)
+    mass = explored.mass
     ranked = sorted(((p, o) for o, p in mass.items() if o != UNRESOLVED), reverse=True)
     if not ranked:
-        return
+        return explored
     shares = ", ".join(f"{o} {p:.0%}" for p, o in ranked)
     unresolved = mass.get(UNRESOLVED, 0.0)
     tail = f", not resolved within the search {unresolved:.0%}" if unresolved >= 0.005 else ""
@@ -257,11 +268,12 @@ def _estimate(verdict: Verdict, rules: RuleSet, facts: ProductFacts, day: date, 
         verdict.open_between = [o for p, o in ranked if best_p - p < NEAR_TIE]
         verdict.notes.append(f"Open between {' and '.join(verdict.open_between)}: answering the open questions as "
                              f"often as their answers occur among known products gives {shares}{tail}.")
-        return
+        return explored
     verdict.likely_outcome = best
     verdict.confidence = round(priors.calibrated(best_p), 2)
     verdict.notes.append(f"Likely {best} (probability {verdict.confidence:.0%}): the open questions answered as "
                          f"often as their answers occur among known products give {shares}{tail}.")
+    return explored
 
 
 def classify(
@@ -270,4 +282,15 @@ def classify(
     as_of: date | str | None = None,
 ) -> Envelope:
     """The contract's envelope: facts, one verdict per jurisdiction, precedents (filled by callers)."""
-    return Envelope(facts=facts, verdicts={j.upper(): classify_one(facts, j, as_of) for j in jurisdictions})
+    return classify_explored(facts, jurisdictions, as_of)[0]
+
+
+def classify_explored(
+    facts: ProductFacts,
+    jurisdictions: list[str] | tuple[str, ...] = ("EU",),
+    as_of: date | str | None = None,
+) -> tuple[Envelope, dict[str, Exploration | None]]:
+    """The envelope, and per jurisdiction the exploration behind an undetermined verdict's estimate."""
+    results = {j.upper(): classify_one_explored(facts, j, as_of) for j in jurisdictions}
+    envelope = Envelope(facts=facts, verdicts={j: verdict for j, (verdict, _) in results.items()})
+    return envelope, {j: explored for j, (_, explored) in results.items()}

@@ -25,7 +25,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from atmpnav.engine import classify, classify_one, enough_facts_to_estimate, explore, parse_date, ruleset
+from atmpnav.engine import (
+    Exploration,
+    classify_explored,
+    classify_one_explored,
+    enough_facts_to_estimate,
+    parse_date,
+)
 from atmpnav.errors import FactsError
 from atmpnav.facts import ProductFacts, get_fact, with_fact
 from atmpnav.precedents import Case, search_cases, vote
@@ -61,7 +67,7 @@ def classify_text(
     extraction = extract_facts(text, indication, defaults=defaults)
     if answers:
         extraction = apply_answers(extraction, answers)
-    envelope = classify(extraction.facts, tuple(jurisdictions), day)
+    envelope, explorations = classify_explored(extraction.facts, tuple(jurisdictions), day)
     envelope.evidence = dict(extraction.evidence)
     envelope.assumptions = list(extraction.assumptions)
     envelope.answers = dict(answers or {})
@@ -75,7 +81,7 @@ def classify_text(
         if extraction.notes:
             verdict.notes.extend(f"From the text: {note}" for note in extraction.notes)
         if not verdict.determined and jurisdiction == "EU":
-            _likely(verdict, extraction, day, matches[:VOTE_K], query, text_model)
+            _likely(verdict, explorations[jurisdiction], extraction, day, matches[:VOTE_K], query, text_model)
     return envelope
 
 
@@ -164,8 +170,8 @@ _SAID = {
 _ENGINE_ESTIMATE = "Likely outcome from answering the open questions"
 
 
-def _likely(verdict: Verdict, extraction: Extraction, day: date, matches: list[tuple[Precedent, Case]],
-            text: str, text_model: TextModel | None) -> None:
+def _likely(verdict: Verdict, explored: Exploration | None, extraction: Extraction, day: date,
+            matches: list[tuple[Precedent, Case]], text: str, text_model: TextModel | None) -> None:
     # The engine's confidence is a calibrated probability of its own estimate from these facts; an
     # estimate changed here (assumed scope facts, precedents) has no calibration, so it has none.
     missing = [m.fact for m in verdict.missing]
@@ -177,7 +183,7 @@ def _likely(verdict: Verdict, extraction: Extraction, day: date, matches: list[t
         for _ in range(3):  # assumptions may open the next scope question (e.g. the vaccine exclusion)
             for path, value in assumed.items():
                 facts = with_fact(facts, path, value)
-            trial = classify_one(facts, verdict.jurisdiction, day)
+            trial, explored = classify_one_explored(facts, verdict.jurisdiction, day)
             more = {k: v for k, v in _scope_assumptions(trial, extraction).items() if k not in assumed}
             if trial.determined or not more:
                 break
@@ -196,14 +202,14 @@ def _likely(verdict: Verdict, extraction: Extraction, day: date, matches: list[t
             verdict.notes.extend(n for n in trial.notes if n.startswith(_ENGINE_ESTIMATE))
     votes = vote(matches)
     named = ", ".join(f"{p.id} ({c.kind_label})" for p, c in matches if c.vote)
-    if _estimate_from_words(verdict, facts, day, missing, text, text_model or shipped_model(), votes, named):
+    if _estimate_from_words(verdict, facts, missing, explored, text, text_model or shipped_model(), votes, named):
         return
     if verdict.likely_outcome != "undetermined":
         if not votes:
             return
-        # Where the engine's estimate is a tie, the similar cases choose among the reachable outcomes.
-        rules = ruleset(verdict.jurisdiction)
-        reachable = explore(rules, facts, day, missing) if missing else Counter()
+        # Where the engine's estimate is a tie, the similar cases choose among the reachable outcomes. Where the
+        # engine explored nothing (an open point of law), its reading of the law stands.
+        reachable = explored.runs if missing and explored else Counter()
         best_share = max(reachable.values()) if reachable else 0
         tied = [o for o, n in reachable.items() if n == best_share]
         among = Counter({o: votes[o] for o in tied if votes[o] > 0})
@@ -227,16 +233,16 @@ def _likely(verdict: Verdict, extraction: Extraction, day: date, matches: list[t
                          "open questions to decide.")
 
 
-def _estimate_from_words(verdict: Verdict, facts: ProductFacts, day: date, missing: list[str], text: str,
-                         model: TextModel, votes: Counter[str], named: str) -> bool:
+def _estimate_from_words(verdict: Verdict, facts: ProductFacts, missing: list[str], explored: Exploration | None,
+                         text: str, model: TextModel, votes: Counter[str], named: str) -> bool:
     """The text model's choice among the outcomes still open; False where it does not apply.
 
     It does not apply to an open point of law (the engine's reading of the law stands), nor where
     too little is known or no outcome is reachable by answering the open questions.
     """
-    if verdict.open_legal_question or not missing or not enough_facts_to_estimate(facts):
+    if verdict.open_legal_question or not missing or explored is None or not enough_facts_to_estimate(facts):
         return False
-    reachable = sorted(o for o in explore(ruleset(verdict.jurisdiction), facts, day, missing) if o in model.classes)
+    reachable = [o for o in explored.reachable if o in model.classes]
     if not reachable:
         return False
     scores = model.scores(text)
