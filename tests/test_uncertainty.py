@@ -8,7 +8,15 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from atmpnav.cli import app
-from atmpnav.engine import classify_one
+from atmpnav.engine import (
+    classify_one,
+    classify_one_explored,
+    explore,
+    is_estimate_note,
+    outcome_probabilities,
+    parse_date,
+    ruleset,
+)
 from atmpnav.facts import ProductFacts, parse_facts
 from atmpnav.law import priors
 
@@ -57,6 +65,26 @@ def test_a_near_tie_is_reported_as_open_between_outcomes() -> None:
         assert any(note.startswith("Open between") for note in verdict.notes)
     else:  # when one side clearly dominates, it is a likely outcome with a probability
         assert verdict.confidence is not None
+
+
+def test_the_estimate_hands_on_its_exploration_and_its_note_is_recognisable() -> None:
+    facts = parse_facts({
+        "for_human_administration": True, "product_role": "finished_product",
+        "cells_or_tissues": {"present": True, "form": "intact_cells", "source": "xenogeneic", "viability": "viable",
+                             "blood_component": False, "manipulations": ["expansion"]},
+    })
+    verdict, explored = classify_one_explored(facts, "EU", DAY)
+    assert explored is not None
+    missing = [m.fact for m in verdict.missing]
+    rules = ruleset("EU")
+    assert explored.runs == explore(rules, facts, parse_date(DAY), missing)
+    assert explored.mass == outcome_probabilities(rules, facts, parse_date(DAY), missing)
+    assert set(explored.reachable) <= set(rules.outcomes)
+    estimates = [n for n in verdict.notes if is_estimate_note(n)]
+    assert len(estimates) == 1 and estimates[0].startswith(("Likely ", "Open between "))
+    assert not any(is_estimate_note(n) for n in classify_one(ProductFacts(), "EU", DAY).notes)
+    decided, nothing = classify_one_explored(parse_facts({"for_human_administration": False}), "EU", DAY)
+    assert decided.determined and nothing is None
 
 
 def test_ambiguities_are_explained_in_the_json_and_by_the_cli() -> None:

@@ -20,6 +20,8 @@ EXPLORE_BUDGET = 64  # rule-set runs spent estimating likely_outcome for an unde
 UNRESOLVED = "(unresolved)"
 NEAR_TIE = 0.15  # best minus second probability below which the verdict says "open between", not "likely"
 MIN_FACTS_FOR_ESTIMATE = 3  # with fewer known facts no likely outcome is shown
+# Words every estimate note of the engine carries (_estimate), so a caller that replaces the estimate finds them.
+PRIOR_WEIGHTED = "as often as their answers occur among known products"
 
 
 def ruleset(jurisdiction: str) -> RuleSet:
@@ -222,6 +224,11 @@ def _answers(fact: str) -> list[Any]:
     return list(question.options)
 
 
+def is_estimate_note(note: str) -> bool:
+    """Whether ``note`` is the engine's estimate from answering the open questions (a likely outcome or a tie)."""
+    return PRIOR_WEIGHTED in note
+
+
 def enough_facts_to_estimate(facts: ProductFacts) -> bool:
     """Whether enough is known of a product for any estimate of its outcome (the engine's, or a text model's)."""
     return _facts_given(facts) >= MIN_FACTS_FOR_ESTIMATE
@@ -266,13 +273,13 @@ def _estimate(verdict: Verdict, rules: RuleSet, facts: ProductFacts, day: date, 
     second_p = ranked[1][0] if len(ranked) > 1 else 0.0
     if best_p - second_p < NEAR_TIE:
         verdict.open_between = [o for p, o in ranked if best_p - p < NEAR_TIE]
-        verdict.notes.append(f"Open between {' and '.join(verdict.open_between)}: answering the open questions as "
-                             f"often as their answers occur among known products gives {shares}{tail}.")
+        verdict.notes.append(f"Open between {' and '.join(verdict.open_between)}: answering the open questions "
+                             f"{PRIOR_WEIGHTED} gives {shares}{tail}.")
         return explored
     verdict.likely_outcome = best
     verdict.confidence = round(priors.calibrated(best_p), 2)
-    verdict.notes.append(f"Likely {best} (probability {verdict.confidence:.0%}): the open questions answered as "
-                         f"often as their answers occur among known products give {shares}{tail}.")
+    verdict.notes.append(f"Likely {best} (probability {verdict.confidence:.0%}): the open questions answered "
+                         f"{PRIOR_WEIGHTED} give {shares}{tail}.")
     return explored
 
 

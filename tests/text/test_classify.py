@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from atmpnav.engine import is_estimate_note
 from atmpnav.text import classify_text
 
 AS_OF = "2026-11-25"
@@ -74,6 +75,21 @@ def test_likely_outcome_is_set_without_an_invented_confidence_when_not_decided()
     assert verdict.confidence is None  # not a calibrated probability
     assert any("assuming" in n.lower() for n in verdict.notes)
     assert {m.fact for m in verdict.missing} >= {"for_human_administration"}
+
+
+def test_an_estimate_under_assumed_scope_facts_replaces_the_one_from_the_facts_as_read() -> None:
+    # Nothing says it is given to patients or is the finished product: assuming so, the rules decide.
+    decided = classify_text("rAAV8 with RPGR cDNA (XLRP)", as_of=AS_OF).verdicts["EU"]
+    assert decided.outcome == "undetermined" and decided.likely_outcome == "GTMP"
+    assert not any(is_estimate_note(n) for n in decided.notes)  # the estimate of other facts is gone
+    assert any(n.startswith("Likely GTMP: assuming it is given to patients") for n in decided.notes)
+    # Assuming so, the rules still cannot decide: the estimate shown is the one made with the assumptions.
+    estimated = classify_text("In vitro transcribed mRNA molecules", as_of=AS_OF).verdicts["EU"]
+    notes = estimated.notes
+    assumed_at = next(i for i, n in enumerate(notes) if n.startswith("For the estimate below it is assumed"))
+    estimates = [i for i, n in enumerate(notes) if is_estimate_note(n)]
+    assert len(estimates) == 1 and estimates[0] > assumed_at
+    assert estimated.confidence is None
 
 
 def test_likely_outcome_from_precedents_when_the_law_is_open() -> None:

@@ -30,6 +30,7 @@ from atmpnav.engine import (
     classify_explored,
     classify_one_explored,
     enough_facts_to_estimate,
+    is_estimate_note,
     parse_date,
 )
 from atmpnav.errors import FactsError
@@ -167,7 +168,6 @@ _SAID = {
     "product_role": "it is the finished product",
     "vaccine_against_infectious_disease": "it is not a vaccine against an infectious disease",
 }
-_ENGINE_ESTIMATE = "Likely outcome from answering the open questions"
 
 
 def _likely(verdict: Verdict, explored: Exploration | None, extraction: Extraction, day: date,
@@ -188,8 +188,10 @@ def _likely(verdict: Verdict, explored: Exploration | None, extraction: Extracti
             if trial.determined or not more:
                 break
             assumed.update(more)
-        verdict.notes = [n for n in verdict.notes if not n.startswith(_ENGINE_ESTIMATE)]
+        # the engine's estimate from the facts as read gives way to the one with the assumptions
+        verdict.notes = [n for n in verdict.notes if not is_estimate_note(n)]
         said = " and ".join(dict.fromkeys(_SAID[k] for k in assumed))
+        verdict.open_between = list(trial.open_between)
         if trial.determined:
             verdict.likely_outcome = trial.outcome
             verdict.notes.append(f"Likely {trial.outcome}: assuming {said} (the text does not say so), the rules "
@@ -198,8 +200,7 @@ def _likely(verdict: Verdict, explored: Exploration | None, extraction: Extracti
         verdict.notes.append(f"For the estimate below it is assumed that {said} (the text does not say so).")
         verdict.likely_outcome = trial.likely_outcome
         missing = [m.fact for m in trial.missing]
-        if trial.likely_outcome != "undetermined":
-            verdict.notes.extend(n for n in trial.notes if n.startswith(_ENGINE_ESTIMATE))
+        verdict.notes.extend(n for n in trial.notes if is_estimate_note(n))
     votes = vote(matches)
     named = ", ".join(f"{p.id} ({c.kind_label})" for p, c in matches if c.vote)
     if _estimate_from_words(verdict, facts, missing, explored, text, text_model or shipped_model(), votes, named):
@@ -270,6 +271,6 @@ def _estimate_from_words(verdict: Verdict, facts: ProductFacts, missing: list[st
 
 def _facts_only(note: str) -> str:
     """The engine's estimate note, reworded once another estimate replaces its outcome."""
-    if note.startswith("Likely ") and " (probability " in note and ": " in note:
+    if note.startswith("Likely ") and is_estimate_note(note):
         return "From the facts alone (not the words): " + note.split(": ", 1)[1]
     return note
