@@ -59,7 +59,7 @@ def _label(value: Any) -> str:
     return {True: "yes", False: "no"}.get(value, str(value))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per rule version: compared and hashed by identity (engine step cache)
 class Rule:
     id: str
     title: str
@@ -133,6 +133,10 @@ class Inquiry:
     origin: str | None = None
     # The facts do not change during a run, and rules read the same facts many times: each path is read once.
     _values: dict[str, Any] = field(default_factory=dict, repr=False)
+    _rules: dict[str, Rule] = field(init=False, repr=False)  # the rule set's versions in force on as_of
+
+    def __post_init__(self) -> None:
+        self._rules = self.ruleset.in_force_on(self.as_of)
 
     def fact(self, path: str) -> Any:
         values = self._values
@@ -142,11 +146,14 @@ class Inquiry:
         return value
 
     def rule(self, rule_id: str) -> Rule:
-        return self.ruleset.in_force(rule_id, self.as_of)
+        rule = self._rules.get(rule_id)
+        return rule if rule is not None else self.ruleset.in_force(rule_id, self.as_of)
 
     def ask(self, rule_id: str, *, block: bool = True) -> bool | str | None:
         """Apply a rule, record the step; an unknown answer blocks unless ``block`` is false."""
-        rule = self.ruleset.in_force(rule_id, self.as_of)
+        rule = self._rules.get(rule_id)
+        if rule is None:
+            rule = self.ruleset.in_force(rule_id, self.as_of)
         assert rule.test is not None, f"{rule_id} has no test"
         answer = rule.test(self)
         self.record(rule, answer)
@@ -234,7 +241,7 @@ class RuleSet:
     subsidiary_rules: frozenset[str] = frozenset()
     # Who settles a question the law leaves open (said in the verdict's notes); EU text by default.
     open_question_advice: str = ""
-    _in_force_cache: dict[tuple[str, date], Rule] = field(default_factory=dict, repr=False)
+    _in_force_cache: dict[date, dict[str, Rule]] = field(default_factory=dict, repr=False)
 
     def add(self, rule: Rule) -> Rule:
         self.rules.setdefault(rule.id, []).append(rule)
@@ -251,11 +258,18 @@ class RuleSet:
         return wrap
 
     def in_force(self, rule_id: str, day: date) -> Rule:
-        key = (rule_id, day)
-        found = self._in_force_cache.get(key)
+        on_day = self.in_force_on(day)
+        found = on_day.get(rule_id)
         if found is None:
-            found = self._in_force_cache[key] = self._find(rule_id, day)
+            found = on_day[rule_id] = self._find(rule_id, day)
         return found
+
+    def in_force_on(self, day: date) -> dict[str, Rule]:
+        """The versions found in force on ``day`` so far (filled by :meth:`in_force`; cleared when rules change)."""
+        on_day = self._in_force_cache.get(day)
+        if on_day is None:
+            on_day = self._in_force_cache[day] = {}
+        return on_day
 
     def _find(self, rule_id: str, day: date) -> Rule:
         versions = self.rules.get(rule_id)
