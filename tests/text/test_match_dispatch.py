@@ -1,14 +1,24 @@
 """The shortcuts of matching give what the plain patterns give: the alternation chosen by a word's first two
-characters matches exactly as the one chosen by its first character, and a synonym skipped because its words
-are absent would have changed nothing."""
+characters matches exactly as the one chosen by its first character, a synonym skipped because its words
+are absent would have changed nothing, a product type skipped by the first letters of the words it would
+start in would not have matched, and the word starts of ASCII text are those of any text."""
 
 from __future__ import annotations
+
+import random
+import re
 
 import pytest
 
 from atmpnav.precedents import _SYNONYMS, _document, _synonym_literals, corpus
-from atmpnav.text.defaults import domain_defaults
-from atmpnav.text.extract import Layer, _next_chars, _word_starts, vocabulary
+from atmpnav.text.defaults import domain_defaults, matching_types
+from atmpnav.text.extract import (
+    Layer,
+    _next_chars,
+    _word_starts,
+    vocabulary,
+    word_start_chars,
+)
 
 # case-insensitive matches that str.lower() does not predict (long s, Kelvin sign, dotted and dotless i)
 ODD = "ſtem Kinase İnjected ınfused ﬁbroblasts CAR-T Τ-cells ΑAV ſiRNA KRAS γδ T-cells 3D-printed a-cells"
@@ -51,3 +61,43 @@ def test_a_skipped_synonym_would_not_have_matched() -> None:
             if required is not None and not any(literal in rewritten for literal in required):
                 assert pattern.search(rewritten) is None, pattern.pattern
             rewritten = pattern.sub(replacement, rewritten)
+
+
+def test_a_type_begins_at_a_word_start_only_where_its_pattern_says_so() -> None:
+    assert word_start_chars(r"\bTILs?\b") == frozenset("t")
+    assert word_start_chars(r"(?:\bmRNA)|(?:\bASOs?)") == frozenset("ma")
+    assert word_start_chars(r"(?:\bab)|(?:cd)") is None  # one branch may start inside a word
+    assert word_start_chars(r"\b\(x") is None  # "(" is not a word character
+    assert word_start_chars(r"\bſx") is None  # "ſ" matches "s" case-insensitively
+    assert word_start_chars(r"\b(?:ab)?") is None  # can match empty
+
+
+def test_the_types_named_are_those_whose_patterns_match() -> None:
+    # (the one scan tries only word starts by their lower-cased first letter, so odd letters such as "ſ" that
+    # match case-insensitively are not among these texts)
+    types = domain_defaults().types
+    texts = [_document(c) for c in corpus()] + [
+        "Autologous TILs and dendritic cells pulsed with tumour lysate for melanoma",
+        "Activated NK cells expanded on feeders and primed tumour-infiltrating lymphocytes",  # types inside a type
+        "Mesenchymal stromal cells, oncolytic HSV and an AAV vector; ſtem cell-derived KERATINOCYTES",
+        "Cytokine-induced killer cells (CIK) and DC-CIK with mRNA-loaded DCs for cancer",
+    ]
+    for text in texts:
+        naive = [t.id for t in types if t.pattern.search(text) and not (t.unless and t.unless.search(text))]
+        assert [t.id for t in matching_types(text)] == naive, text
+
+
+def test_word_starts_of_ascii_text_are_those_of_any_text() -> None:
+    def general(text: str) -> tuple[tuple[int, str, str], ...]:
+        out = []
+        for m in re.finditer(r"\b\w", text):
+            first = text[m.start()].lower()
+            second = text[m.start() + 1:m.start() + 2].lower()
+            out.append((m.start(), first, first + second if len(first) == len(second) == 1 and second.isascii()
+                        else ""))
+        return tuple(out)
+
+    rng = random.Random(14)
+    generated = ["".join(rng.choice("aB1_ -.,;\n(") for _ in range(rng.randint(0, 40))) for _ in range(300)]
+    for text in [t for t in _texts() if t.isascii()] + generated + ["a", "ab", "x y", "CAR-T"]:
+        assert _word_starts(text) == general(text), text

@@ -143,6 +143,13 @@ def _word_starts(text: str) -> tuple[tuple[int, str, str], ...]:
     layer scans the same text). The pair is empty where either character does not lower-case to one
     character, or the second not to an ASCII one: there a pattern's case-insensitive match may differ
     from ``str.lower`` (e.g. "ſ" matches "s"), so only the first character is used."""
+    if text.isascii():  # each character lower-cases on its own, to one character: one lower() for all
+        low, last = text.lower(), len(text) - 1
+        ascii_starts = []
+        for m in _WORD_START.finditer(text):
+            position = m.start()
+            ascii_starts.append((position, low[position], low[position:position + 2] if position < last else ""))
+        return tuple(ascii_starts)
     out = []
     for m in _WORD_START.finditer(text):
         position = m.start()
@@ -162,6 +169,38 @@ def _first_chars(pattern: str) -> frozenset[str] | None:
     except Exception:  # an unfamiliar construct: try the pattern everywhere
         return None
     return frozenset(chars) if chars else None
+
+
+def word_start_chars(pattern: str) -> frozenset[str] | None:
+    """The lower-case characters every match of ``pattern`` begins with, where every match begins at a word
+    start (the pattern opens with ``\\b`` and then an ASCII letter or digit); None where that is not known.
+    Non-ASCII first characters give None: case-insensitively one may match an ASCII one ("ſ" matches "s")."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        parsed = list(_parser.parse(pattern, re.IGNORECASE))
+        chars, empty = _first_of(parsed, _parser)
+        at_boundary = _opens_with_boundary(parsed, _parser)
+    except Exception:
+        return None
+    if not chars or empty or not at_boundary or not all(c.isascii() and (c.isalnum() or c == "_") for c in chars):
+        return None
+    return frozenset(chars)
+
+
+def _opens_with_boundary(items: list[Any], p: Any) -> bool:
+    """Whether every match of a parsed pattern starts with a word-boundary assertion (``\\b``)."""
+    const = p._constants if hasattr(p, "_constants") else p
+    if not items:
+        return False
+    op, av = items[0]
+    if op is const.AT:
+        return av is const.AT_BOUNDARY
+    if op is const.SUBPATTERN:
+        return _opens_with_boundary(list(av[-1]), p)
+    if op is const.BRANCH:
+        return all(_opens_with_boundary(list(branch), p) for branch in av[1])
+    return False
 
 
 def _first_of(items: list[Any], p: Any) -> tuple[set[str] | None, bool]:
