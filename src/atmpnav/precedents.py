@@ -13,7 +13,6 @@ the corpus and of this module (:mod:`atmpnav.text.cache`); results equal rank-bm
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from array import array
@@ -341,7 +340,7 @@ class BM25Index:
         self.size, self.postings, self._arrays = state["size"], state["postings"], {}
 
     def _counts(self, query: list[str]) -> Counter[str]:
-        return Counter(t for t in query if t in self.postings)
+        return Counter(filter(self.postings.__contains__, query))
 
     def scores(self, query: list[str]) -> list[float]:
         """The BM25 score of every document (a query term counts as often as it occurs)."""
@@ -386,7 +385,7 @@ class BM25Index:
                 [(d, s) for d, s in scored_docs if s > 0]
             if len(positive) > k:
                 # only a score within rounding of the k-th best can be among the k best once rounded
-                kth = heapq.nlargest(k, [s for _, s in positive])[-1]
+                kth = sorted([s for _, s in positive], reverse=True)[k - 1]
                 positive = [(d, s) for d, s in positive if s >= kth - _ROUNDING]
             rank = order or range(self.size)
             # (-score, rank) orders best first, ties by rank; rank is unique, so d and s are never compared

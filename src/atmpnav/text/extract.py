@@ -532,11 +532,15 @@ class _Evidence:
     def __init__(self) -> None:
         self.spans: dict[str, list[Hit]] = {}
         self.inferred: dict[str, str] = {}
+        self._where: dict[str, set[tuple[int, int]]] = {}  # per path: (segment, start) of its hits
 
     def add(self, path: str, hits: Iterable[Hit]) -> None:
         bucket = self.spans.setdefault(path, [])
+        where = self._where.setdefault(path, set())
         for hit in hits:
-            if all((h.segment, h.start) != (hit.segment, hit.start) for h in bucket):
+            key = (hit.segment, hit.start)
+            if key not in where:
+                where.add(key)
                 bucket.append(hit)
 
     def infer(self, path: str, text: str) -> None:
@@ -546,7 +550,8 @@ class _Evidence:
         out: dict[str, str] = {}
         for path, hits in self.spans.items():
             if hits:
-                words = _JOIN.join(h.words for h in sorted(hits, key=lambda h: (h.segment, h.start)))
+                words = hits[0].words if len(hits) == 1 else \
+                    _JOIN.join(h.words for h in sorted(hits, key=lambda h: (h.segment, h.start)))
                 note = self.inferred.get(path)
                 out[path] = f"{words} {note}" if note else words
         for path, note in self.inferred.items():
