@@ -136,7 +136,7 @@ def _attach_evidence(verdict: Verdict, extraction: Extraction) -> None:
         unique = list(dict.fromkeys(w for w in words if w))
         evidence = "; ".join(unique) if unique else None
         # steps are immutable (shared between verdicts): new evidence goes on a copy, none needs none
-        steps.append(step if evidence == step.evidence else step.model_copy(update={"evidence": evidence}))
+        steps.append(step if evidence == step.evidence else step.with_evidence(evidence))
     verdict.steps = steps
     if rests_on and verdict.determined:
         said = "; ".join(f"{path}: {s}" for path, s in rests_on.items())

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from atmpnav.errors import InputError
 from atmpnav.facts import (
@@ -446,8 +446,9 @@ def vocabulary() -> Vocabulary:
 # --- matching -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """Words of the text that match a concept (immutable; a tuple: many are made per text)."""
+
     concept: Concept
     words: str
     start: int
