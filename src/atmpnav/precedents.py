@@ -354,8 +354,12 @@ class BM25Index:
         get = acc.get
         for term, count in counts.items():
             ids, weights = self.postings[term]
-            for doc, weight in zip(ids, weights, strict=True):
-                acc[doc] = get(doc, 0.0) + weight * count
+            if count == 1:  # most query terms occur once (and w * 1 is w)
+                for doc, weight in zip(ids, weights, strict=True):
+                    acc[doc] = get(doc, 0.0) + weight
+            else:
+                for doc, weight in zip(ids, weights, strict=True):
+                    acc[doc] = get(doc, 0.0) + weight * count
         return acc
 
     def _dense(self, counts: Counter[str]) -> Any:
