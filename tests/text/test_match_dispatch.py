@@ -1,7 +1,8 @@
 """The shortcuts of matching give what the plain patterns give: the alternation chosen by a word's first two
 characters matches exactly as the one chosen by its first character, a synonym skipped because its words
-are absent would have changed nothing, a product type skipped by the first letters of the words it would
-start in would not have matched, and the word starts of ASCII text are those of any text."""
+are absent would have changed nothing, a product type is said to begin only at a word start where its pattern
+says so (tests/text/test_defaults.py checks the types found), and the word starts of ASCII text are those of
+any text."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import re
 import pytest
 
 from atmpnav.precedents import _SYNONYMS, _document, _synonym_literals, corpus
-from atmpnav.text.defaults import domain_defaults, matching_types
+from atmpnav.text.defaults import domain_defaults
 from atmpnav.text.extract import (
     Layer,
     _next_chars,
@@ -70,21 +71,6 @@ def test_a_type_begins_at_a_word_start_only_where_its_pattern_says_so() -> None:
     assert word_start_chars(r"\b\(x") is None  # "(" is not a word character
     assert word_start_chars(r"\bſx") is None  # "ſ" matches "s" case-insensitively
     assert word_start_chars(r"\b(?:ab)?") is None  # can match empty
-
-
-def test_the_types_named_are_those_whose_patterns_match() -> None:
-    # (the one scan tries only word starts by their lower-cased first letter, so odd letters such as "ſ" that
-    # match case-insensitively are not among these texts)
-    types = domain_defaults().types
-    texts = [_document(c) for c in corpus()] + [
-        "Autologous TILs and dendritic cells pulsed with tumour lysate for melanoma",
-        "Activated NK cells expanded on feeders and primed tumour-infiltrating lymphocytes",  # types inside a type
-        "Mesenchymal stromal cells, oncolytic HSV and an AAV vector; ſtem cell-derived KERATINOCYTES",
-        "Cytokine-induced killer cells (CIK) and DC-CIK with mRNA-loaded DCs for cancer",
-    ]
-    for text in texts:
-        naive = [t.id for t in types if t.pattern.search(text) and not (t.unless and t.unless.search(text))]
-        assert [t.id for t in matching_types(text)] == naive, text
 
 
 def test_word_starts_of_ascii_text_are_those_of_any_text() -> None:
