@@ -1,0 +1,13 @@
+"""The one way the web app writes a JSON body: compact UTF-8 by pydantic-core's serializer (several
+times faster than ``json.dumps``; a NaN or infinity becomes ``null``, so the body is always valid JSON)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic_core import to_json
+from starlette.responses import Response
+
+
+def json_response(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(to_json(data), status_code=status_code, media_type="application/json", headers=headers)
