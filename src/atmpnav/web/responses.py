@@ -10,4 +10,5 @@ from starlette.responses import Response
 
 
 def json_response(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(to_json(data), status_code=status_code, media_type="application/json", headers=headers)
+    body = to_json(data, inf_nan_mode="null")
+    return Response(body, status_code=status_code, media_type="application/json", headers=headers)
