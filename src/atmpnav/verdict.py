@@ -83,6 +83,9 @@ class Verdict(BaseModel):
     outcome: str
     likely_outcome: str
     combined: bool = False
+    # The outcome is decided, but whether it is combined waits on device facts (listed in ``missing``); ``combined``
+    # is then False until they are answered.
+    combined_open: bool = False
     regime: str | None = None
     # Inside the jurisdiction's advanced-therapy regime (EU: an ATMP); None while undetermined.
     advanced: bool | None = None
