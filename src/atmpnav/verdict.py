@@ -169,8 +169,9 @@ class Envelope(BaseModel):
     answers: dict[str, Any] = Field(default_factory=dict)
 
     def to_json_dict(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json")
-        data["facts"] = self.facts.model_dump(mode="json", exclude_none=True)
+        # the facts are dumped once, without their unknowns (they stay first, as in the model)
+        data = {"facts": self.facts.model_dump(mode="json", exclude_none=True),
+                **self.model_dump(mode="json", exclude={"facts"})}
         for key in ("evidence", "assumptions", "answers"):
             if not data[key]:
                 data.pop(key)
