@@ -46,6 +46,10 @@ def test_case(path: Path) -> None:
             assert getattr(verdict, field) == expect[field], detail + f"{field}: {getattr(verdict, field)}"
     if "combined" in expect:
         assert verdict.combined == expect["combined"], detail + reasoning
+    if "combined_open" in expect:
+        assert verdict.combined_open == expect["combined_open"], detail + reasoning
+        for fact in expect.get("missing_contain", []):
+            assert fact in [m.fact for m in verdict.missing], detail + f"{fact} is not asked"
     for needle in expect.get("notes_contain", []):
         assert any(needle in note for note in verdict.notes), detail + f"no note mentions {needle}"
     fired_but_absent = [r for r in expect.get("rules_absent", []) if r in verdict.rules_fired]

@@ -46,3 +46,21 @@ def test_rmat_only_for_cell_tissue_and_gene_therapies() -> None:
 def test_each_follow_up_is_listed_once() -> None:
     texts = [text for text, _ in _consequences("utc-01", "US")]
     assert sum("long-term follow-up" in t.lower() for t in texts) == 1
+
+
+def test_a_decided_category_with_the_device_status_open_says_so_everywhere() -> None:
+    from atmpnav.documents.fields import proposed_classification
+    from atmpnav.views.text import headline, render_verdict
+
+    case = yaml.safe_load((Path(__file__).parent / "cases/eu/r14-01-tep-device-status-open.yaml").read_text())
+    envelope = evaluate(AssessmentInput.of_facts(parse_facts(case["facts"])), ("EU", "UK"), "2026-11-25")
+    for code, verdict in envelope.verdicts.items():
+        assert (verdict.outcome, verdict.combined, verdict.combined_open) == ("TEP", False, True), code
+        assert {m.fact for m in verdict.missing} == {"device.own_medical_purpose", "device.integral"}, code
+        assert "combined ATMP or not: open" in headline(verdict)
+        assert "Open questions (answer these to settle whether it is a combined ATMP)" in render_verdict(verdict)
+    eu = envelope.verdicts["EU"]
+    assert any(c.text.startswith("If the device part is a medical device in its own right") for c in eu.consequences)
+    assert not any(c.text.startswith("Combined ATMP:") for c in eu.consequences)
+    assert not any(c.text.startswith("Answer the open questions listed") for c in eu.consequences)
+    assert "still open" in proposed_classification(eu)

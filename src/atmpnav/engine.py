@@ -193,6 +193,7 @@ def classify_one_explored(facts: ProductFacts, jurisdiction: str = "EU",
             likely_outcome=decision.outcome,
             regime=decision.regime,
             combined=decision.combined,
+            combined_open=decision.combined_open,
             combination_product=decision.combination_product,
             lead_center=decision.lead_center,
             asrm_class=decision.asrm_class,  # validated by the JP rule set and by the Verdict

@@ -94,6 +94,9 @@ class Verdict(BaseModel):
     outcome: str
     likely_outcome: str
     combined: bool = False
+    # The outcome is decided, but whether it is combined waits on device facts (listed in ``missing``); ``combined``
+    # is then False until they are answered.
+    combined_open: bool = False
     regime: str | None = None
     # Inside the jurisdiction's advanced-therapy regime (EU: an ATMP); None while undetermined.
     advanced: bool | None = None
@@ -177,8 +180,9 @@ class Envelope(BaseModel):
     answers: dict[str, Any] = Field(default_factory=dict)
 
     def to_json_dict(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json")
-        data["facts"] = self.facts.model_dump(mode="json", exclude_none=True)
+        # the facts are dumped once, without their unknowns (they stay first, as in the model)
+        data = {"facts": self.facts.model_dump(mode="json", exclude_none=True),
+                **self.model_dump(mode="json", exclude={"facts"})}
         for key in ("evidence", "assumptions", "answers"):
             if not data[key]:
                 data.pop(key)

@@ -3,7 +3,8 @@
 Every description of ``bench/accuracy.py load_items()`` is classified in the EU with 5 precedents, and
 the extraction's facts, evidence and assumptions are read; a digest per benchmark set is compared with
 the digest the code of 2026-12-02 (main at 19fdc68) gave, with the notes of an estimate made under
-assumed scope facts corrected (the engine's estimate notes recognised by ``engine.is_estimate_note``).
+assumed scope facts corrected (the engine's estimate notes recognised by ``engine.is_estimate_note``)
+and a decided category no longer held undetermined by unknown device facts (``Verdict.combined_open``).
 A change of vocabulary, corpus, text model or law changes the digest too: then recompute it
 (``python tests/text/test_text_output_pinned.py``) on the code before the speed work, and say why in
 the commit.
@@ -27,39 +28,39 @@ from atmpnav.text.extract import extract_facts
 AS_OF = "2026-11-25"
 EXPECTED: dict[str, dict[str, str]] = {
     "ema": {
-        "envelopes": "31b521a674c07380d30a8c84b94343146a34d086b838511bc1a5e22af7e5fdd5",
+        "envelopes": "eff131969896f004b50b218a7d650bfe3d3642d9d631d2e06c4f80effbb0d5d8",
         "extractions": "6bb6f7db286b40a95deab6b0ddf07904ce57cea6cd486da5db260b6f49b76f9a",
     },
     "fresh": {
-        "envelopes": "3ea2c66a7a03fbf03671d03a3bcf6cd835485840d45573246c26be6bfb1bd3f9",
+        "envelopes": "aecc216eaa37c20f78ef15451c05115da76207d071ad1fb3d0a3d84174cd2473",
         "extractions": "aeb9d7434f53f0d20576a3d66861f698000103ada9f3fd713c2b6c0fe07f7b90",
     },
     "fresh2": {
-        "envelopes": "9b8c2e56d6f997ae526a802420d8231a52b858657e8b9b5975640fb34f031be7",
+        "envelopes": "5fc73c49aad39db151f3ff1df8f9772e3cc57ddfa4fdc3a06f38ec0ca87feba0",
         "extractions": "fcfdff968ae1f3e031cae62be43836a0ff1e4ece513c2d424d5929551a2c5760",
     },
     "heldout": {
-        "envelopes": "17eba9f80cabb67e7dd2bd2324f7c0db2f6377ade9e66f249c207ba1b3980db1",
+        "envelopes": "ee865feed6db3b0f6c0df076e059aa85d7fb63cd24e81bba0c8fc1d58fe7d40d",
         "extractions": "1142df34316f5c1af198f0091fad20855239ed897c2666cbb47d9e1299bf2a47",
     },
     "independent": {
-        "envelopes": "0bd75bd4f05273716723a18126fedc6d2c0359bf9a3b8fdf4a6edce244e8725a",
+        "envelopes": "c98c22d62b9a00a35b55dd9c14ba0a523c64242b7a61bab1928bf7af4a9c033f",
         "extractions": "9b1d8ebf691717ae9d9d25dd6deda3f32405efc167c6a70e642e1134c21f3f98",
     },
     "labelled": {
-        "envelopes": "c79724899e23269851598dae9adb75cb7c7f70f9e7dd5f5ae4de4b13ef8ca654",
+        "envelopes": "01a76ef5fc94f60037f99f88d0d717b4309889f6956b3eedbd2169d029a5c48c",
         "extractions": "045fb6766cc115583763bd39bdc1ed363f0c7c6a5d87642b6f16b46a06d31ee5",
     },
     "registry-eu": {
-        "envelopes": "dbfac0b452e910f0b55aa34273a2a7b764e6b372638aaec0f51aa158442bc5a6",
+        "envelopes": "0db3142986c15726cc483fa3f720442c31c0ae6d84ca54a3fe0aa7de23e808eb",
         "extractions": "7e34c8cb6c46b50130d975722ff18eec1b971375128bc31bf5b7efbd0631391b",
     },
     "registry-us": {
-        "envelopes": "265c4494b5ee3848f68af6aa3399302861375a714baef985a71000750427c709",
+        "envelopes": "be4c6850ecfb250e31d3a8f77f0561a5d71a8358ca03b13967612e083e929c78",
         "extractions": "afd4c53cdee9eaf569227d9d2c01c84b6334b56d613a4244fbc28c917fd87c85",
     },
     "testcases": {
-        "envelopes": "8e0dc13c352eee59a55096318e3240202b3eaa30f7fd2527b435830cc91b2a18",
+        "envelopes": "fc0106c0572c05987a11cc994afc91a72a28b59d75227605fd52c8b30724d486",
         "extractions": "7eebd5035f410f0af09f2840290ab3f8811dd6ce57803c6264db32199a98ecf3",
     },
 }

@@ -55,6 +55,11 @@ def _eu_atmp(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
         items.append(_c("parallel_law", "Combined ATMP: the device part must meet the medical device requirements; "
                         "its evaluation is part of the ATMP assessment.",
                         "Regulation (EC) No 1394/2007, Art 2(1)(d); Regulation (EU) 2017/745"))
+    elif verdict.combined_open:
+        items.append(_c("parallel_law", "If the device part is a medical device in its own right and an integral part "
+                        "of the product, it is a combined ATMP: the device part must then meet the medical device "
+                        "requirements, and its evaluation is part of the ATMP assessment.",
+                        "Regulation (EC) No 1394/2007, Art 2(1)(d); Regulation (EU) 2017/745"))
     if "hospital_exemption" in verdict.pathway_notes:
         items.append(_c("exemption", "Hospital exemption: possible without a marketing authorisation if the "
                         "national competent authority authorises the manufacture, with national quality, "

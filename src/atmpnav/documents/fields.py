@@ -169,6 +169,8 @@ def proposed_classification(verdict: Verdict | None) -> str:
         return ""
     if verdict.outcome == "not ATMP":
         return "None"
+    if verdict.combined_open:
+        return f"{category}; combined or not still open (answer the device questions before filing)"
     return f"{category}; {'Combined' if verdict.combined else 'Not combined'}"
 
 

@@ -131,7 +131,7 @@ def _verdict_line(verdict: Verdict | None, jurisdiction: str) -> str:
         likely = f" (likely {verdict.likely_outcome})" if verdict.likely_outcome != "undetermined" else ""
         return (f"{jurisdiction} classification by ATMP Navigator: undetermined{likely}; answer the open questions "
                 f"before filing. Law in force on {verdict.as_of}, rule set {verdict.ruleset}.")
-    combined = ", combined" if verdict.combined else ""
+    combined = ", combined" if verdict.combined else ", combined or not still open" if verdict.combined_open else ""
     return (f"{jurisdiction} classification by ATMP Navigator: {verdict.outcome}{combined} (rules "
             f"{', '.join(verdict.rules_fired)}); law in force on {verdict.as_of}, rule set {verdict.ruleset}. "
             "A reasoned reading of the law, not a regulatory decision.")

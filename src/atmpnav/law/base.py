@@ -110,6 +110,7 @@ class Decision:
     combination_product: bool = False  # US: 21 CFR Part 3
     lead_center: str | None = None  # US: CBER | CDER | CDRH
     asrm_class: str | None = None  # JP only: ASRM class I | II | III (Verdict.asrm_class)
+    combined_open: bool = False  # the category is decided; whether it is combined waits on device facts
 
 
 @dataclass(slots=True)
@@ -133,10 +134,6 @@ class Inquiry:
     origin: str | None = None
     # The facts do not change during a run, and rules read the same facts many times: each path is read once.
     _values: dict[str, Any] = field(default_factory=dict, repr=False)
-    _rules: dict[str, Rule] = field(init=False, repr=False)  # the rule set's versions in force on as_of
-
-    def __post_init__(self) -> None:
-        self._rules = self.ruleset.in_force_on(self.as_of)
 
     def fact(self, path: str) -> Any:
         values = self._values
@@ -146,14 +143,12 @@ class Inquiry:
         return value
 
     def rule(self, rule_id: str) -> Rule:
-        rule = self._rules.get(rule_id)
-        return rule if rule is not None else self.ruleset.in_force(rule_id, self.as_of)
+        # as_of is read at each ask: a procedure may run part of its questions on another date (UK: retained EU law)
+        return self.ruleset.in_force(rule_id, self.as_of)
 
     def ask(self, rule_id: str, *, block: bool = True) -> bool | str | None:
         """Apply a rule, record the step; an unknown answer blocks unless ``block`` is false."""
-        rule = self._rules.get(rule_id)
-        if rule is None:
-            rule = self.ruleset.in_force(rule_id, self.as_of)
+        rule = self.ruleset.in_force(rule_id, self.as_of)
         assert rule.test is not None, f"{rule_id} has no test"
         answer = rule.test(self)
         self.record(rule, answer)
@@ -163,8 +158,9 @@ class Inquiry:
 
     def missing_of(self, rule_id: str) -> list[str]:
         """The facts the latest unknown answer of ``rule_id`` asked for (to block on them later)."""
+        asked = self.rule(rule_id).id  # a mirroring rule set answers EU-F1 as UK-F1
         for record in reversed(self.steps):
-            if record.rule.id == rule_id:
+            if record.rule.id == asked:
                 return list(record.answer.missing) if record.answer.value is None else []
         return []
 
@@ -214,10 +210,14 @@ class Inquiry:
             self.ambiguities.append(ambiguity)
 
     def need(self, *paths: str) -> None:
+        self.ask_later(*paths)
+        raise Blocked()
+
+    def ask_later(self, *paths: str) -> None:
+        """List facts to ask without blocking: they settle a detail (e.g. combined or not), not the outcome."""
         for path in paths:
             if path not in self.missing:
                 self.missing.append(path)
-        raise Blocked()
 
 
 @dataclass
@@ -258,18 +258,13 @@ class RuleSet:
         return wrap
 
     def in_force(self, rule_id: str, day: date) -> Rule:
-        on_day = self.in_force_on(day)
+        on_day = self._in_force_cache.get(day)  # the versions found in force on that day so far
+        if on_day is None:
+            on_day = self._in_force_cache[day] = {}
         found = on_day.get(rule_id)
         if found is None:
             found = on_day[rule_id] = self._find(rule_id, day)
         return found
-
-    def in_force_on(self, day: date) -> dict[str, Rule]:
-        """The versions found in force on ``day`` so far (filled by :meth:`in_force`; cleared when rules change)."""
-        on_day = self._in_force_cache.get(day)
-        if on_day is None:
-            on_day = self._in_force_cache[day] = {}
-        return on_day
 
     def _find(self, rule_id: str, day: date) -> Rule:
         versions = self.rules.get(rule_id)

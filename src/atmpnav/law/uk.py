@@ -21,6 +21,7 @@ from datetime import date
 
 from atmpnav.law.base import Answer, Decision, Inquiry, Rule, RuleSet, Test
 from atmpnav.law.eu import EU
+from atmpnav.law.eu.procedure import combined_open_note
 from atmpnav.law.eu.procedure import procedure as eu_procedure
 
 # IP completion day (31 Dec 2020, 11 pm): from then reg 2A (SI 2019/775) applies instead of EU law.
@@ -345,7 +346,9 @@ def procedure(c: Inquiry) -> Decision:
     elif c.fact("nucleic_acid.origin") == "synthetic":
         c.notes.append("MHRA consulted in May 2026 on bringing synthetic nucleic acids into the GTMP definition "
                        "(UK-PROP5, not in force).")
-    return Decision(outcome, regime, combined=decision.combined)
+    if decision.combined_open:
+        c.notes.append(combined_open_note(outcome, "assimilated Regulation (EC) No 1394/2007"))
+    return Decision(outcome, regime, combined=decision.combined, combined_open=decision.combined_open)
 
 
 UK.procedure = procedure

@@ -137,7 +137,7 @@ def _refuse_delete(_mapper: Any, _connection: Any, target: AssessmentVersion) ->
 
 
 def ruleset_label(envelope: Envelope) -> str:
-    """The rule-set versions an envelope was computed with, e.g. ``EU:eu-2026.11``."""
+    """The rule-set versions an envelope was computed with, e.g. ``EU:eu-2026.12``."""
     return "; ".join(f"{code}:{verdict.ruleset}" for code, verdict in sorted(envelope.verdicts.items()))
 
 

@@ -43,7 +43,8 @@ def headline(verdict: Verdict) -> str:
             probability = f", probability {verdict.confidence:.0%}" if verdict.confidence is not None else ""
             tail = f" (likely {likely}{probability})"
         return f"{verdict.jurisdiction}: UNDETERMINED{tail}"
-    text = verdict.outcome + (" (combined ATMP)" if verdict.combined else "")
+    text = verdict.outcome + (" (combined ATMP)" if verdict.combined else
+                              " (combined ATMP or not: open)" if verdict.combined_open else "")
     if verdict.outcome in {"not ATMP", "not an HCT/P"} and verdict.regime:
         text += f": {REGIME_NAMES.get(verdict.regime, verdict.regime)}"
     elif verdict.regime:
@@ -65,7 +66,9 @@ def render_verdict(verdict: Verdict) -> str:
         tag = {"V": "verified", "K": "established", "U": "UNCERTAIN"}[step.confidence]
         lines.append(_wrap(f"basis: {step.basis} [{tag}]", "      "))
     if verdict.missing:
-        lines += ["", "Open questions (answer these to decide):"]
+        purpose = ("to settle whether it is a combined ATMP" if verdict.combined_open
+                   else "to complete the verdict" if verdict.determined else "to decide")
+        lines += ["", f"Open questions (answer these {purpose}):"]
         for m in verdict.missing:
             lines.append(_wrap(m.question, "      ", f"  - {m.fact}: "))
             if m.help:

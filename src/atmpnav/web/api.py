@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic_core import to_json
 from starlette.responses import Response
 
 from atmpnav.categories import as_dicts
@@ -15,6 +14,7 @@ from atmpnav.rulebook import describe_rule, list_rules
 from atmpnav.verdict import Envelope, Precedent
 from atmpnav.web import schemas
 from atmpnav.web.dependencies import Db
+from atmpnav.web.responses import json_response
 from atmpnav.web.services import CHART_FORMATS, classify_input, search_precedents
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -32,11 +32,6 @@ router = APIRouter(prefix="/api/v1", responses=ERRORS)
 
 AssessmentId = Annotated[int, Path(ge=1, description="Assessment id")]
 AsOfQuery = Annotated[schemas.IsoDate | None, Query(description="YYYY-MM-DD (default: today)")]
-
-
-def json_response(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
-    body = to_json(data)  # pydantic-core's serializer: compact UTF-8 JSON, several times faster than json.dumps
-    return Response(body, status_code=status_code, media_type="application/json", headers=headers)
 
 
 # --------------------------------------------------------------------------- classification

@@ -7,7 +7,6 @@ startup. ``serve(host, port)`` runs it with uvicorn (``atmpnav serve``).
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -22,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from atmpnav import __version__
 from atmpnav.web import auth, errors
+from atmpnav.web.responses import json_response
 from atmpnav.web.schemas import HealthOut
 from atmpnav.web.services import ChartCache, Database
 from atmpnav.web.templating import STATIC_DIR, templates
@@ -194,8 +194,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         if missing:
             body.update(status="records_unavailable", records="refused: append-only triggers missing",
                         missing_triggers=missing)
-        return Response(json.dumps(body).encode(), status_code=503 if missing else 200,
-                        media_type="application/json")
+        return json_response(body, status_code=503 if missing else 200)
 
     @app.get("/docs", include_in_schema=False)
     def docs(request: Request) -> HTMLResponse:

@@ -21,10 +21,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from atmpnav.errors import AtmpnavError
+from atmpnav.web.responses import json_response
 
 log = logging.getLogger("atmpnav.web")
 
@@ -73,12 +74,12 @@ def wants_json(request: Request) -> bool:
 def error_response(request: Request, status: int, body: dict[str, Any]) -> Response:
     """The envelope as JSON, or as an HTML page for a browser asking for a page."""
     if wants_json(request):
-        return JSONResponse(body, status_code=status)
+        return json_response(body, status_code=status)
     renderer: Callable[[Request, int, dict[str, Any]], HTMLResponse] | None = getattr(
         request.app.state, "render_error_page", None
     )
     if renderer is None:  # pragma: no cover - the app always installs one
-        return JSONResponse(body, status_code=status)
+        return json_response(body, status_code=status)
     return renderer(request, status, body)
 
 

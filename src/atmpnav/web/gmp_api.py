@@ -3,9 +3,8 @@ its documents); included from :mod:`atmpnav.web.app`."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,6 +14,7 @@ from atmpnav.facts import ProductFacts
 from atmpnav.gmp import Checklist, gmp_checklist
 from atmpnav.records.users import UserInfo
 from atmpnav.web.dependencies import Db, viewer
+from atmpnav.web.responses import json_response
 from atmpnav.web.schemas import CAR_T_FACTS, ErrorEnvelope
 
 router = APIRouter(prefix="/api/v1", responses={
@@ -39,18 +39,13 @@ class GmpRequest(BaseModel):
     as_of: date | None = Field(None, description="Standards and law in force on this date (default: today).")
 
 
-def _json(data: Any) -> Response:
-    return Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(),
-                    media_type="application/json")
-
-
 @router.post("/gmp", tags=["gmp"], summary="GMP checklist for facts", response_model=Checklist)
 def gmp(body: GmpRequest) -> Response:
     """The requirements of EU GMP Part IV (or PIC/S Annex 2A) that the facts trigger, grouped by topic, each
     with both citations (section as numbered, with its confidence tag), severity, the facts that triggered it
     and whether the step needs the authority's approval; `open` lists the facts whose answer would change the
     list. The classification is run first (EU rules)."""
-    return _json(gmp_checklist(body.facts, standard=body.standard, as_of=body.as_of).model_dump(mode="json"))
+    return json_response(gmp_checklist(body.facts, standard=body.standard, as_of=body.as_of).model_dump(mode="json"))
 
 
 @router.get("/assessments/{assessment_id}/gmp", tags=["gmp"], summary="GMP checklist of a saved assessment",
@@ -72,4 +67,4 @@ def assessment_gmp(
 
         raise InputError("the assessment has no EU verdict; the GMP checklist is built on the EU classification")
     checklist = build_checklist(saved.facts, saved.eu_verdict, standard=standard)
-    return _json(checklist.model_dump(mode="json"))
+    return json_response(checklist.model_dump(mode="json"))

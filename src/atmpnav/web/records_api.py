@@ -26,6 +26,7 @@ from atmpnav.records.users import ForbiddenError
 from atmpnav.verdict import Envelope
 from atmpnav.web import auth, schemas
 from atmpnav.web.dependencies import Author, Db, Reviewer, Viewer
+from atmpnav.web.responses import json_response
 from atmpnav.web.templating import templates
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -52,11 +53,6 @@ IdempotencyKey = Annotated[
     Header(alias="Idempotency-Key", max_length=assessments.IDEMPOTENCY_KEY_MAX,
            description="Any unique string per intended change; a retry with the same key does not add again"),
 ]
-
-
-def json_response(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    return Response(body, status_code=status_code, media_type="application/json", headers=headers)
 
 
 def _input(facts: ProductFacts | None, text: str | None, indication: str | None) -> AssessmentInput:

@@ -23,7 +23,7 @@ MDR = "Regulation (EU) 2017/745"
 MDD = "Council Directives 93/42/EEC (medical devices) and 90/385/EEC (active implantable devices)"
 SOHO = "Regulation (EU) 2024/1938 (SoHO, applying from 7 August 2027 under its Art 87(1))"
 
-EU = RuleSet(jurisdiction="EU", name="European Union", version="eu-2026.11",
+EU = RuleSet(jurisdiction="EU", name="European Union", version="eu-2026.12",
              advanced_outcomes=frozenset({"GTMP", "sCTMP", "TEP"}),
              outcomes=("GTMP", "sCTMP", "TEP", "not ATMP", "undetermined"),
              subsidiary_rules=frozenset({"EU-H1"}),

@@ -335,15 +335,27 @@ def _combined(c: Inquiry, decision: Decision, intact_cells: bool) -> Decision:
     """DP-10: combined ATMP."""
     if c.facts.device is None or decision.outcome not in {"GTMP", "sCTMP", "TEP"}:
         return decision
+    # With viable cells an integral device makes the product combined whatever the device does (EU-D1), and the
+    # category stands either way: unknown device facts leave open only whether it is combined.
+    viable = intact_cells and c.fact("cells_or_tissues.viability") in {Viability.viable, Viability.mixed}
     present = c.fact("device.present")
     if present is None:
+        if viable:
+            return _combined_open(c, decision, ["device.present"])
         c.need("device.present")
     if not present:
         return decision
     if not intact_cells:
         c.ask("EU-D5")
         return decision
-    if not c.ask("EU-D2") or not c.ask("EU-D3"):
+    if viable:
+        own_purpose = c.ask("EU-D2", block=False)
+        integral = c.ask("EU-D3", block=False) if own_purpose is not False else None
+        if own_purpose is False or integral is False:
+            return decision
+        if own_purpose is None or integral is None:
+            return _combined_open(c, decision, c.missing_of("EU-D2") + c.missing_of("EU-D3"))
+    elif not c.ask("EU-D2") or not c.ask("EU-D3"):
         return decision
     if c.ask("EU-D1"):
         decision.combined = True
@@ -351,6 +363,20 @@ def _combined(c: Inquiry, decision: Decision, intact_cells: bool) -> Decision:
     if c.ask("EU-D4"):
         return _not_atmp("medical_device")
     return _not_atmp("tissues_cells")
+
+
+def _combined_open(c: Inquiry, decision: Decision, facts: list[str]) -> Decision:
+    """The category is decided; whether it is a combined ATMP waits on the device facts listed as open."""
+    c.ask_later(*facts)
+    decision.combined_open = True
+    c.notes.append(combined_open_note(decision.outcome, "Regulation (EC) No 1394/2007"))
+    return decision
+
+
+def combined_open_note(outcome: str, act: str) -> str:
+    return (f"Whether this {outcome} is a combined ATMP is open: it is one if the device part is a medical device in "
+            f"its own right and an integral part of the product (Art 2(1)(d) of {act}). The category does not depend "
+            "on it: answer the open questions to settle it.")
 
 
 def _origin(c: Inquiry) -> None:
