@@ -13,12 +13,11 @@ the corpus and of this module (:mod:`atmpnav.text.cache`); results equal rank-bm
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -239,6 +238,13 @@ def _synonym_literals() -> tuple[frozenset[str] | None, ...]:
     return cached("synonym-literals", content_key(Path(__file__).read_bytes()), work_out)
 
 
+@cache
+def _synonym_passes() -> tuple[tuple[Callable[[str, str], str], str, tuple[str, ...] | None], ...]:
+    """Per synonym pattern: its substitution, its replacement and the strings one of which it needs."""
+    return tuple((pattern.sub, replacement, None if required is None else tuple(required))
+                 for (pattern, replacement), required in zip(_SYNONYMS, _synonym_literals(), strict=True))
+
+
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     word = word.replace("ae", "e").replace("oe", "e").replace("our", "or").replace("isation", "ization")
@@ -262,9 +268,14 @@ def _tokens_with_words(text: str) -> list[tuple[str, str]]:
     """(token, word) pairs: the word after synonym normalisation (e.g. "car" for "chimeric antigen receptor")."""
     out: list[tuple[str, str]] = []
     rewritten = text.lower()
-    for (pattern, replacement), required in zip(_SYNONYMS, _synonym_literals(), strict=True):
-        if required is None or any(literal in rewritten for literal in required):
-            rewritten = pattern.sub(replacement, rewritten)
+    for substitute, replacement, required in _synonym_passes():
+        if required is not None:
+            for literal in required:
+                if literal in rewritten:
+                    break
+            else:
+                continue  # none of its words occurs: the pattern cannot match
+        rewritten = substitute(replacement, rewritten)
     for word in _WORD.findall(rewritten):
         if word in _STOP or len(word) < 2:
             continue
@@ -329,7 +340,7 @@ class BM25Index:
         self.size, self.postings, self._arrays = state["size"], state["postings"], {}
 
     def _counts(self, query: list[str]) -> Counter[str]:
-        return Counter(t for t in query if t in self.postings)
+        return Counter(filter(self.postings.__contains__, query))
 
     def scores(self, query: list[str]) -> list[float]:
         """The BM25 score of every document (a query term counts as often as it occurs)."""
@@ -343,8 +354,12 @@ class BM25Index:
         get = acc.get
         for term, count in counts.items():
             ids, weights = self.postings[term]
-            for doc, weight in zip(ids, weights, strict=True):
-                acc[doc] = get(doc, 0.0) + weight * count
+            if count == 1:  # most query terms occur once (and w * 1 is w)
+                for doc, weight in zip(ids, weights, strict=True):
+                    acc[doc] = get(doc, 0.0) + weight
+            else:
+                for doc, weight in zip(ids, weights, strict=True):
+                    acc[doc] = get(doc, 0.0) + weight * count
         return acc
 
     def _dense(self, counts: Counter[str]) -> Any:
@@ -368,12 +383,13 @@ class BM25Index:
         counts = self._counts(query)
         if not counts or k <= 0:
             return []
-        touched = sum(len(self.postings[t][0]) for t in counts)
-        if touched < self.NUMPY_FROM or self.size < self.NUMPY_CORPUS:
-            positive = [(d, s) for d, s in self._sparse(counts).items() if s > 0 and d not in skip]
+        if self.size < self.NUMPY_CORPUS or sum(len(self.postings[t][0]) for t in counts) < self.NUMPY_FROM:
+            scored_docs = self._sparse(counts).items()
+            positive = [(d, s) for d, s in scored_docs if s > 0 and d not in skip] if skip else \
+                [(d, s) for d, s in scored_docs if s > 0]
             if len(positive) > k:
                 # only a score within rounding of the k-th best can be among the k best once rounded
-                kth = heapq.nlargest(k, [s for _, s in positive])[-1]
+                kth = sorted([s for _, s in positive], reverse=True)[k - 1]
                 positive = [(d, s) for d, s in positive if s >= kth - _ROUNDING]
             rank = order or range(self.size)
             # (-score, rank) orders best first, ties by rank; rank is unique, so d and s are never compared
@@ -465,9 +481,8 @@ def search_cases(text: str, k: int = 5, exclude_id: str | None = None,
     if not pairs:
         return []
     query = [t for t, _ in pairs]
-    surface: dict[str, str] = {}
-    for token, word in pairs:
-        surface.setdefault(token, word)
+    surface = dict(reversed(pairs))  # each token's first word in the text
+    distinct = list(dict.fromkeys(query))
     skip: frozenset[int] = frozenset()
     if exclude_id is not None:
         key = next((c.same_case for c in index.cases if c.id == exclude_id), exclude_id)
@@ -484,8 +499,9 @@ def search_cases(text: str, k: int = 5, exclude_id: str | None = None,
             head = members[0][0]  # the restated case is left out: show the best remaining member
         c = index.cases[head]
         score = max(s for _, s in members)
-        terms = set().union(*(index.doc_terms[i] for i, _ in members))
-        matched = [surface[t] for t in dict.fromkeys(query) if t in terms]
+        terms = index.doc_terms[members[0][0]] if len(members) == 1 else \
+            set().union(*(index.doc_terms[i] for i, _ in members))
+        matched = [surface[t] for t in distinct if t in terms]
         others = [index.cases[i].id for i, _ in members if i != head]
         note = f"similar, not binding; {c.basis}" + (f"; {c.note}" if c.note else "")
         precedent = Precedent(id=c.id, title=c.title, outcome=c.outcome, combined=c.combined,

@@ -119,6 +119,10 @@ def test_the_one_scan_finds_exactly_the_types_whose_patterns_match() -> None:
         "Autologous TILs and dendritic cells pulsed with tumour lysate for melanoma",
         "Activated NK cells expanded on feeders, and adipose-derived stem cells, for cancer",
         "An oncolytic HSV with an AAV-derived promoter; mRNA and siRNA in lipid nanoparticles",
+        # types inside a type's words, found only where a word of it starts with one of their letters
+        "Activated NK cells expanded on feeders and primed tumour-infiltrating lymphocytes",
+        "Mesenchymal stromal cells, oncolytic HSV and an AAV vector; stem cell-derived KERATINOCYTES",
+        "Cytokine-induced killer cells (CIK) and DC-CIK with mRNA-loaded DCs for cancer",
     ]
     for text in texts:
         naive = [t.id for t in types if t.pattern.search(text) and not (t.unless and t.unless.search(text))]

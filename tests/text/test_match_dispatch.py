@@ -1,14 +1,29 @@
 """The shortcuts of matching give what the plain patterns give: the alternation chosen by a word's first two
-characters matches exactly as the one chosen by its first character, and a synonym skipped because its words
-are absent would have changed nothing."""
+characters matches exactly as the one chosen by its first character, a synonym skipped because its words
+are absent would have changed nothing, the alternations compiled for ASCII text match it as the others do,
+a product type is said to begin only at a word start where its pattern
+says so (tests/text/test_defaults.py checks the types found), and the word starts of ASCII text are those of
+any text."""
 
 from __future__ import annotations
+
+import random
+import re
+from dataclasses import replace
 
 import pytest
 
 from atmpnav.precedents import _SYNONYMS, _document, _synonym_literals, corpus
 from atmpnav.text.defaults import domain_defaults
-from atmpnav.text.extract import Layer, _next_chars, _word_starts, vocabulary
+from atmpnav.text.extract import (
+    Layer,
+    _ascii_safe,
+    _next_chars,
+    _word_starts,
+    plain_ascii,
+    vocabulary,
+    word_start_chars,
+)
 
 # case-insensitive matches that str.lower() does not predict (long s, Kelvin sign, dotted and dotless i)
 ODD = "ſtem Kinase İnjected ınfused ﬁbroblasts CAR-T Τ-cells ΑAV ſiRNA KRAS γδ T-cells 3D-printed a-cells"
@@ -51,3 +66,66 @@ def test_a_skipped_synonym_would_not_have_matched() -> None:
             if required is not None and not any(literal in rewritten for literal in required):
                 assert pattern.search(rewritten) is None, pattern.pattern
             rewritten = pattern.sub(replacement, rewritten)
+
+
+def test_a_type_begins_at_a_word_start_only_where_its_pattern_says_so() -> None:
+    assert word_start_chars(r"\bTILs?\b") == frozenset("t")
+    assert word_start_chars(r"(?:\bmRNA)|(?:\bASOs?)") == frozenset("ma")
+    assert word_start_chars(r"(?:\bab)|(?:cd)") is None  # one branch may start inside a word
+    assert word_start_chars(r"\b\(x") is None  # "(" is not a word character
+    assert word_start_chars(r"\bſx") is None  # "ſ" matches "s" case-insensitively
+    assert word_start_chars(r"\b(?:ab)?") is None  # can match empty
+
+
+def test_word_starts_of_ascii_text_are_those_of_any_text() -> None:
+    def general(text: str) -> tuple[tuple[int, str, str], ...]:
+        out = []
+        for m in re.finditer(r"\b\w", text):
+            first = text[m.start()].lower()
+            second = text[m.start() + 1:m.start() + 2].lower()
+            out.append((m.start(), first, first + second if len(first) == len(second) == 1 and second.isascii()
+                        else ""))
+        return tuple(out)
+
+    rng = random.Random(14)
+    generated = ["".join(rng.choice("aB1_ -.,;\n(") for _ in range(rng.randint(0, 40))) for _ in range(300)]
+    for text in [t for t in _texts() if t.isascii()] + generated + ["a", "ab", "x y", "CAR-T"]:
+        assert _word_starts(text) == general(text), text
+
+
+def _ascii_texts() -> list[str]:
+    """ASCII texts of the corpus's words, cut and joined at random (with odd spacing and punctuation)."""
+    words = [w for c in corpus() for w in re.findall(r"[\w-]+", _document(c)) if w.isascii()]
+    rng = random.Random(14)
+    out = []
+    for _ in range(300):
+        chosen = [rng.choice(words) for _ in range(rng.randint(1, 30))]
+        cut = [w[:rng.randint(1, len(w))] if rng.random() < 0.3 else w for w in chosen]
+        out.append("".join(rng.choice([" ", "-", ", ", "\n", "\t", "(", "; "]) + w for w in cut))
+    return [t for t in _texts() if t.isascii()] + out
+
+
+@pytest.mark.parametrize("layer", range(3))
+def test_the_ascii_alternations_match_ascii_text_as_the_others(layer: int) -> None:
+    compiled = list(vocabulary().layers.values())[layer]
+    assert compiled.ascii is not None
+    unicode_only = replace(compiled, ascii=None)
+    for text in _ascii_texts():
+        assert plain_ascii(text)
+        assert [(m.span(), m.lastgroup) for m in compiled.finditer(text)] == \
+            [(m.span(), m.lastgroup) for m in unicode_only.finditer(text)], text
+        for position, char, pair in _word_starts(text):  # every alternation a word start can use, not only the first
+            for fast, plain in ((compiled.ascii[0][char], compiled.by_first[char]),
+                                (compiled.ascii[1][pair], compiled.by_pair[pair]) if pair else (None, None)):
+                if fast is not None:
+                    found, expected = fast.match(text, position), plain.match(text, position)
+                    assert (found and (found.span(), found.lastgroup)) == (expected and (expected.span(),
+                                                                                         expected.lastgroup))
+
+
+def test_ascii_compilation_is_used_only_where_it_matches_alike() -> None:
+    assert _ascii_safe(r"\bγ-?RV\b") and _ascii_safe(r"\b[\w-]+ cells?\s")  # classes: alike on plain ASCII
+    assert not _ascii_safe(r"\bſx") and not _ascii_safe(r"[a-ſ]") and not _ascii_safe(r"\u212a")  # fold to ASCII
+    assert not _ascii_safe(r"(a)\1")  # an unfamiliar construct
+    assert plain_ascii("CAR-T cells\n") and not plain_ascii("γδ T cells") and not plain_ascii("a\x1cb")
+    assert re.match(r"\s", "\x1c") and not re.match(r"\s", "\x1c", re.ASCII)  # why the separators are excluded

@@ -127,16 +127,22 @@ def _attach_evidence(verdict: Verdict, extraction: Extraction) -> None:
     for step in verdict.steps:
         words = []
         for path in step.facts:
-            assumption = assumed.get(path)
+            assumption = assumed.get(path) if assumed else None
             if assumption is not None:
                 words.append(f"assumed {assumption.said}: {assumption.because}")
                 rests_on[path] = assumption.said
             else:
-                words.append(extraction.evidence_for(path))
-        unique = list(dict.fromkeys(w for w in words if w))
-        evidence = "; ".join(unique) if unique else None
+                word = extraction.evidence_for(path)
+                if word:
+                    words.append(word)
+        if not words:
+            evidence = None
+        elif len(words) == 1:
+            evidence = words[0]
+        else:
+            evidence = "; ".join(dict.fromkeys(words))
         # steps are immutable (shared between verdicts): new evidence goes on a copy, none needs none
-        steps.append(step if evidence == step.evidence else step.model_copy(update={"evidence": evidence}))
+        steps.append(step if evidence == step.evidence else step.with_evidence(evidence))
     verdict.steps = steps
     if rests_on and verdict.determined:
         said = "; ".join(f"{path}: {s}" for path, s in rests_on.items())

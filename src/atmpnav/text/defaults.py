@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Any
 
 from atmpnav.datafiles import parse_yaml
-from atmpnav.text.extract import Layer, LayerSources, _compiled_layer, _layer_sources
+from atmpnav.text.extract import Layer, LayerSources, _compiled_layer, _layer_sources, _word_starts, word_start_chars
 
 _FLAGS = re.IGNORECASE
 
@@ -31,6 +31,8 @@ class ProductType:
     said: str
     because: str
     source: str
+    # the lower-case characters every match of ``pattern`` begins with, at a word start (None: not known)
+    starts_with: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -76,14 +78,15 @@ def domain_defaults() -> Defaults:
 
     defaults_text, claims_text = _text("defaults.yaml"), _text("claims.yaml")
 
-    def parse() -> tuple[dict[str, Any], dict[str, Any], LayerSources]:
+    def parse() -> tuple[dict[str, Any], dict[str, Any], LayerSources, list[frozenset[str] | None]]:
         raw = parse_yaml(defaults_text, "defaults.yaml")
-        return raw, parse_yaml(claims_text, "claims.yaml"), _layer_sources("types", raw["types"])
+        starts = [word_start_chars(_either(t["patterns"])) for t in raw["types"]]
+        return raw, parse_yaml(claims_text, "claims.yaml"), _layer_sources("types", raw["types"]), starts
 
     # the parsed files and the type scan's alternations (working them out parses every pattern) are
     # cached with the compiled programs, keyed by both files and the code that builds them
     key = content_key(defaults_text, claims_text, Path(__file__).read_bytes(), Path(extract.__file__).read_bytes())
-    raw, claims, scan_sources = cached("defaults", key, parse)
+    raw, claims, scan_sources, starts = cached("defaults", key, parse)
     _, by_first, fallback, by_pair, by_first_only = scan_sources
     sources = [*by_first.values(), fallback, *by_pair.values(), *by_first_only.values(), raw["point_of_care"]]
     for entry in (*raw["types"], *claims["mappings"]):
@@ -97,8 +100,8 @@ def domain_defaults() -> Defaults:
 
     types = tuple(
         ProductType(t["id"], t["label"], regex[_either(t["patterns"])], optional(t.get("unless")), dict(t["facts"]),
-                    t["said"], t["because"], t["source"])
-        for t in raw["types"]
+                    t["said"], t["because"], t["source"], start)
+        for t, start in zip(raw["types"], starts, strict=True)
     )
     mappings = tuple(
         ClaimMapping(m["id"], frozenset(m["cells"]), regex[_either(m["patterns"])], optional(m.get("unless")),
@@ -119,10 +122,19 @@ def matching_types(text: str) -> list[ProductType]:
     if not spans:
         return []
     found = {n for _, _, n in spans}
+    # the first characters of the words in each span (None where one is not ASCII): a type that begins only
+    # at a word start with none of these characters cannot start a match there, so its search is skipped
+    starts = _word_starts(text)
+    span_chars = []
+    for start, end, _ in spans:
+        firsts = {char for position, char, _ in starts if start <= position < end}
+        span_chars.append((start, end, firsts if all(c.isascii() for c in firsts) else None))
     for n, kind in enumerate(data.types):
         if n in found:
             continue
-        for start, end, _ in spans:
+        for start, end, chars in span_chars:
+            if chars is not None and kind.starts_with is not None and kind.starts_with.isdisjoint(chars):
+                continue
             m = kind.pattern.search(text, start, end + 80)
             if m and m.start() < end:
                 found.add(n)

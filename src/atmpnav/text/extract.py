@@ -29,11 +29,12 @@ decides a classification: the rules do. Its policy:
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from atmpnav.errors import InputError
 from atmpnav.facts import (
@@ -101,10 +102,14 @@ class Layer:
     # the first two characters (lower case, the second ASCII) -> the patterns that can start so (for a
     # pair no pattern names: those of its first character whose second character is not known)
     by_pair: _Alternations
+    # the same alternations compiled for ASCII text (re.ASCII: cheaper word and case tests), where they match
+    # there exactly as the others do (see plain_ascii and _ascii_safe)
+    ascii: tuple[_Alternations, _Alternations] | None = None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         end = 0
-        by_first, by_pair = self.by_first, self.by_pair
+        plain = self.ascii is not None and plain_ascii(text)
+        by_first, by_pair = self.ascii if plain else (self.by_first, self.by_pair)  # type: ignore[misc]
         for position, char, pair in _word_starts(text):
             if position < end:
                 continue
@@ -117,9 +122,9 @@ class Layer:
 class _Alternations(dict[str, re.Pattern[str]]):
     """Alternations by key, each compiled when a text first needs it (a start-up compiles only what
     its text needs). A key with no alternation of its own takes that of its first character in
-    ``by_first_char``, else ``fallback``; only keys with an alternation are kept (bounded)."""
+    ``by_first_char``, else the ``fallback`` source's; only keys with an alternation are kept (bounded)."""
 
-    def __init__(self, sources: Mapping[str, str], fallback: re.Pattern[str],
+    def __init__(self, sources: Mapping[str, str], fallback: str,
                  compiled: Callable[[str], re.Pattern[str]], by_first_char: Mapping[str, str] | None = None) -> None:
         super().__init__()
         self.sources, self.fallback, self.compiled, self.by_first_char = sources, fallback, compiled, by_first_char
@@ -129,7 +134,7 @@ class _Alternations(dict[str, re.Pattern[str]]):
         if source is None and self.by_first_char is not None:
             source = self.by_first_char.get(key[0])
         if source is None:
-            return self.fallback
+            return self.compiled(self.fallback)  # (compiled once: ``compiled`` keeps what it compiles)
         pattern = self[key] = self.compiled(source)
         return pattern
 
@@ -143,6 +148,13 @@ def _word_starts(text: str) -> tuple[tuple[int, str, str], ...]:
     layer scans the same text). The pair is empty where either character does not lower-case to one
     character, or the second not to an ASCII one: there a pattern's case-insensitive match may differ
     from ``str.lower`` (e.g. "ſ" matches "s"), so only the first character is used."""
+    if text.isascii():  # each character lower-cases on its own, to one character: one lower() for all
+        low, last = text.lower(), len(text) - 1
+        ascii_starts = []
+        for m in _WORD_START.finditer(text):
+            position = m.start()
+            ascii_starts.append((position, low[position], low[position:position + 2] if position < last else ""))
+        return tuple(ascii_starts)
     out = []
     for m in _WORD_START.finditer(text):
         position = m.start()
@@ -151,6 +163,63 @@ def _word_starts(text: str) -> tuple[tuple[int, str, str], ...]:
         pair = first + second if len(first) == 1 and len(second) == 1 and second.isascii() else ""
         out.append((position, first, pair))
     return tuple(out)
+
+
+_SEPARATORS = re.compile("[\x1c-\x1f]")  # ASCII characters that only Unicode \\s counts as space
+
+
+def plain_ascii(text: str) -> bool:
+    """Whether ``text`` is matched alike by a pattern compiled with and without re.ASCII (for patterns that
+    ``_ascii_safe`` accepts): ASCII, and none of the four separators Unicode takes as white space."""
+    return text.isascii() and _SEPARATORS.search(text) is None
+
+
+@cache
+def _folding_to_ascii() -> frozenset[str]:
+    """The characters beyond ASCII that match an ASCII letter case-insensitively ("ſ" matches "s")."""
+    beyond = "".join(map(chr, range(128, sys.maxunicode + 1)))
+    return frozenset(re.findall("(?i)[a-z]", beyond))
+
+
+def _ascii_safe(pattern: str) -> bool:
+    """Whether ``pattern`` (case-insensitive) matches ASCII text with re.ASCII exactly as without it: re.ASCII
+    changes only the word, digit and space classes (alike on plain ASCII text) and case-insensitive matching,
+    which differs on ASCII text only for a literal that folds to an ASCII letter ("ſ", "K", "ı", "İ")."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        return _safe_items(list(_parser.parse(pattern, re.IGNORECASE)), _parser, _folding_to_ascii())
+    except Exception:
+        return False
+
+
+def _safe_items(items: list[Any], p: Any, folding: frozenset[str]) -> bool:
+    const = p._constants if hasattr(p, "_constants") else p
+    for op, av in items:
+        if op in (const.LITERAL, const.NOT_LITERAL):
+            if chr(av) in folding:
+                return False
+        elif op is const.RANGE:
+            if any(av[0] <= ord(c) <= av[1] for c in folding):
+                return False
+        elif op is const.IN:
+            if not _safe_items(list(av), p, folding):
+                return False
+        elif op in (const.SUBPATTERN, const.ATOMIC_GROUP):
+            if not _safe_items(list(av[-1] if op is const.SUBPATTERN else av), p, folding):
+                return False
+        elif op is const.BRANCH:
+            if not all(_safe_items(list(branch), p, folding) for branch in av[1]):
+                return False
+        elif op in (const.MAX_REPEAT, const.MIN_REPEAT, const.POSSESSIVE_REPEAT):
+            if not _safe_items(list(av[2]), p, folding):
+                return False
+        elif op in (const.ASSERT, const.ASSERT_NOT):
+            if not _safe_items(list(av[1]), p, folding):
+                return False
+        elif op not in (const.AT, const.ANY, const.CATEGORY, const.NEGATE):
+            return False  # an unfamiliar construct
+    return True
 
 
 def _first_chars(pattern: str) -> frozenset[str] | None:
@@ -162,6 +231,38 @@ def _first_chars(pattern: str) -> frozenset[str] | None:
     except Exception:  # an unfamiliar construct: try the pattern everywhere
         return None
     return frozenset(chars) if chars else None
+
+
+def word_start_chars(pattern: str) -> frozenset[str] | None:
+    """The lower-case characters every match of ``pattern`` begins with, where every match begins at a word
+    start (the pattern opens with ``\\b`` and then an ASCII letter or digit); None where that is not known.
+    Non-ASCII first characters give None: case-insensitively one may match an ASCII one ("ſ" matches "s")."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        parsed = list(_parser.parse(pattern, re.IGNORECASE))
+        chars, empty = _first_of(parsed, _parser)
+        at_boundary = _opens_with_boundary(parsed, _parser)
+    except Exception:
+        return None
+    if not chars or empty or not at_boundary or not all(c.isascii() and (c.isalnum() or c == "_") for c in chars):
+        return None
+    return frozenset(chars)
+
+
+def _opens_with_boundary(items: list[Any], p: Any) -> bool:
+    """Whether every match of a parsed pattern starts with a word-boundary assertion (``\\b``)."""
+    const = p._constants if hasattr(p, "_constants") else p
+    if not items:
+        return False
+    op, av = items[0]
+    if op is const.AT:
+        return av is const.AT_BOUNDARY
+    if op is const.SUBPATTERN:
+        return _opens_with_boundary(list(av[-1]), p)
+    if op is const.BRANCH:
+        return all(_opens_with_boundary(list(branch), p) for branch in av[1])
+    return False
 
 
 def _first_of(items: list[Any], p: Any) -> tuple[set[str] | None, bool]:
@@ -339,6 +440,7 @@ class Vocabulary:
 
 
 _NEGATION_KEYS = ("before", "after", "hedge", "boundary", "list")
+ASCII_FLAGS = re.IGNORECASE | re.ASCII
 
 
 def _recipe(text: str) -> dict[str, Any]:
@@ -355,19 +457,31 @@ def _recipe(text: str) -> dict[str, Any]:
         for name, spec in raw["families"].items()
     }
     negation = {k: raw["negation"][k] for k in _NEGATION_KEYS}
-    sources = [src for _, by_first, fallback, by_pair, by_first_only in layers.values()
-               for src in (*by_first.values(), fallback, *by_pair.values(), *by_first_only.values())]
-    sources += list(negation.values())
+    layer_sources = list(dict.fromkeys(_layer_alternations(layers)))
+    ascii_programs = {src: program for src in layer_sources if _ascii_safe(src)
+                      and (program := regex_program(src, ASCII_FLAGS)) is not None}
+    # what ASCII text needs is here; the alternations compiled without re.ASCII, for other text, come
+    # from their own cache file when such a text first needs one (vocabulary()), so a start loads one set
+    sources = [src for src in layer_sources if src not in ascii_programs] + list(negation.values())
     programs = {src: regex_program(src, re.IGNORECASE) for src in dict.fromkeys(sources)}
     return {"layers": layers, "families": families, "negation": negation, "window": int(raw["negation"]["window"]),
-            "programs": programs}
+            "programs": programs, "ascii_programs": ascii_programs}
 
 
-def _compiled_layer(sources: LayerSources, compiled: Callable[[str], re.Pattern[str]]) -> Layer:
-    concepts, by_first, fallback_source, by_pair, by_first_only = sources
-    fallback = compiled(fallback_source)
+def _layer_alternations(layers: Mapping[str, LayerSources]) -> Iterator[str]:
+    for _, by_first, fallback, by_pair, by_first_only in layers.values():
+        yield from (*by_first.values(), fallback, *by_pair.values(), *by_first_only.values())
+
+
+def _compiled_layer(sources: LayerSources, compiled: Callable[[str], re.Pattern[str]],
+                    ascii_compiled: Callable[[str], re.Pattern[str]] | None = None) -> Layer:
+    concepts, by_first, fallback, by_pair, by_first_only = sources
+    ascii = None
+    if ascii_compiled is not None:
+        ascii = (_Alternations(by_first, fallback, ascii_compiled),
+                 _Alternations(by_pair, fallback, ascii_compiled, by_first_only))
     return Layer(concepts, _Alternations(by_first, fallback, compiled),
-                 _Alternations(by_pair, fallback, compiled, by_first_only))
+                 _Alternations(by_pair, fallback, compiled, by_first_only), ascii)
 
 
 @cache
@@ -376,21 +490,40 @@ def vocabulary() -> Vocabulary:
     the disk cache while vocabulary.yaml and this module are unchanged (atmpnav.text.cache)."""
     from pathlib import Path
 
-    from atmpnav.text.cache import cached, compile_program, content_key, regex_engine_key
+    from atmpnav.text.cache import cached, compile_program, content_key, regex_engine_key, regex_program
 
     text = resources.files("atmpnav.text").joinpath("vocabulary.yaml").read_text(encoding="utf-8")
     key = content_key(text, Path(__file__).read_bytes(), regex_engine_key())
     recipe = cached("vocabulary", key, lambda: _recipe(text))
     programs = recipe["programs"]
+    ascii_programs = recipe["ascii_programs"]
     patterns: dict[str, re.Pattern[str]] = {}  # many pairs share one alternation: compile it once
+
+    @cache
+    def other_programs() -> dict[str, Any]:
+        """The programs without re.ASCII of the alternations that have one with it (for text not plain ASCII)."""
+        return cached("vocabulary-unicode", key,
+                      lambda: {src: regex_program(src, re.IGNORECASE) for src in ascii_programs})
 
     def compiled(source: str) -> re.Pattern[str]:
         pattern = patterns.get(source)
         if pattern is None:
-            pattern = patterns[source] = compile_program(source, re.IGNORECASE, programs.get(source))
+            program = programs.get(source) if source not in ascii_programs else other_programs().get(source)
+            pattern = patterns[source] = compile_program(source, re.IGNORECASE, program)
         return pattern
 
-    layers = {name: _compiled_layer(sources, compiled) for name, sources in recipe["layers"].items()}
+    ascii_patterns: dict[str, re.Pattern[str]] = {}
+
+    def ascii_compiled(source: str) -> re.Pattern[str]:
+        """The source compiled with re.ASCII where that matches plain ASCII text alike, else as ``compiled``."""
+        pattern = ascii_patterns.get(source)
+        if pattern is None:
+            program = ascii_programs.get(source)
+            pattern = ascii_patterns[source] = compiled(source) if program is None else \
+                compile_program(source, ASCII_FLAGS, program)
+        return pattern
+
+    layers = {name: _compiled_layer(sources, compiled, ascii_compiled) for name, sources in recipe["layers"].items()}
     neg = {k: compiled(v) for k, v in recipe["negation"].items()}
     return Vocabulary(
         layers=layers,
@@ -407,8 +540,9 @@ def vocabulary() -> Vocabulary:
 # --- matching -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """Words of the text that match a concept (immutable; a tuple: many are made per text)."""
+
     concept: Concept
     words: str
     start: int
@@ -493,11 +627,15 @@ class _Evidence:
     def __init__(self) -> None:
         self.spans: dict[str, list[Hit]] = {}
         self.inferred: dict[str, str] = {}
+        self._where: dict[str, set[tuple[int, int]]] = {}  # per path: (segment, start) of its hits
 
     def add(self, path: str, hits: Iterable[Hit]) -> None:
         bucket = self.spans.setdefault(path, [])
+        where = self._where.setdefault(path, set())
         for hit in hits:
-            if all((h.segment, h.start) != (hit.segment, hit.start) for h in bucket):
+            key = (hit.segment, hit.start)
+            if key not in where:
+                where.add(key)
                 bucket.append(hit)
 
     def infer(self, path: str, text: str) -> None:
@@ -507,7 +645,8 @@ class _Evidence:
         out: dict[str, str] = {}
         for path, hits in self.spans.items():
             if hits:
-                words = _JOIN.join(h.words for h in sorted(hits, key=lambda h: (h.segment, h.start)))
+                words = hits[0].words if len(hits) == 1 else \
+                    _JOIN.join(h.words for h in sorted(hits, key=lambda h: (h.segment, h.start)))
                 note = self.inferred.get(path)
                 out[path] = f"{words} {note}" if note else words
         for path, note in self.inferred.items():
