@@ -31,7 +31,7 @@ EU_REGIMES = (
 
 class Step(BaseModel):
     """One rule asked and answered. Immutable: the engine shares equal steps between verdicts (engine._steps);
-    to add evidence, a view makes a copy (``with_evidence``)."""
+    to add evidence, a view makes a copy (``model_copy(update=...)``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -43,17 +43,6 @@ class Step(BaseModel):
     confidence: Literal["V", "K", "U"] = "K"
     facts: list[str] = Field(default_factory=list)  # the fact paths this step read
     evidence: str | None = None  # words of the input that decided, for free text
-
-    def with_evidence(self, evidence: str | None) -> Step:
-        """A copy of this step with ``evidence``: what ``model_copy(update={"evidence": ...})`` makes (the
-        other fields were validated when the step was built), without its generic work (a view of free text
-        copies every step it shows)."""
-        copy = Step.__new__(Step)
-        object.__setattr__(copy, "__dict__", {**self.__dict__, "evidence": evidence})
-        object.__setattr__(copy, "__pydantic_fields_set__", self.__pydantic_fields_set__ | {"evidence"})
-        object.__setattr__(copy, "__pydantic_extra__", None)  # extra fields are forbidden
-        object.__setattr__(copy, "__pydantic_private__", None)  # no private attributes
-        return copy
 
 
 class Missing(BaseModel):

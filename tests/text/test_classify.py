@@ -122,21 +122,3 @@ def test_library_function_is_exported() -> None:
 
     assert text_api.classify_text is classify_text
     assert callable(text_api.extract_facts)
-
-
-def test_a_step_with_evidence_is_the_copy_model_copy_makes() -> None:
-    import pydantic
-
-    from atmpnav.verdict import Step
-
-    step = Step(rule="EU-G1", question="Is it?", answer="yes", basis="Art 2", explanation="because",
-                confidence="V", facts=["nucleic_acid.present"])
-    for evidence in ("the words", None):
-        fast, generic = step.with_evidence(evidence), step.model_copy(update={"evidence": evidence})
-        assert fast == generic and fast.model_dump_json() == generic.model_dump_json()
-        assert fast.__pydantic_fields_set__ == generic.__pydantic_fields_set__
-        assert fast.model_dump_json(exclude_unset=True) == generic.model_dump_json(exclude_unset=True)
-        assert fast.facts is step.facts and generic.facts is step.facts  # both shallow copies
-    with pytest.raises(pydantic.ValidationError):
-        step.with_evidence("x").evidence = "y"  # still frozen
-    assert step.evidence is None  # the original is untouched

@@ -142,7 +142,7 @@ def _attach_evidence(verdict: Verdict, extraction: Extraction) -> None:
         else:
             evidence = "; ".join(dict.fromkeys(words))
         # steps are immutable (shared between verdicts): new evidence goes on a copy, none needs none
-        steps.append(step if evidence == step.evidence else step.with_evidence(evidence))
+        steps.append(step if evidence == step.evidence else step.model_copy(update={"evidence": evidence}))
     verdict.steps = steps
     if rests_on and verdict.determined:
         said = "; ".join(f"{path}: {s}" for path, s in rests_on.items())
