@@ -339,14 +339,16 @@ def _combined(c: Inquiry, decision: Decision, intact_cells: bool) -> Decision:
     # category stands either way: unknown device facts leave open only whether it is combined.
     viable = intact_cells and c.fact("cells_or_tissues.viability") in {Viability.viable, Viability.mixed}
     present = c.fact("device.present")
+    if not intact_cells:
+        # No cellular or tissue part: a device cannot make it combined (EU-D5), so an unknown one changes nothing.
+        if present:
+            c.ask("EU-D5")
+        return decision
     if present is None:
         if viable:
             return _combined_open(c, decision, ["device.present"])
         c.need("device.present")
     if not present:
-        return decision
-    if not intact_cells:
-        c.ask("EU-D5")
         return decision
     if viable:
         own_purpose = c.ask("EU-D2", block=False)
