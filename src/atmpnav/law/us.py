@@ -30,7 +30,7 @@ from atmpnav.verdict import US_OUTCOMES
 PART_1271 = date(2005, 5, 25)  # the last of the Part 1271 final rules took effect (CGTP, donor eligibility) [K]
 CURES_ACT = date(2016, 12, 13)  # 21st Century Cures Act, §3033 (RMAT)
 
-US = RuleSet(jurisdiction="US", name="United States", version="us-2026.11",
+US = RuleSet(jurisdiction="US", name="United States", version="us-2026.12",
              advanced_outcomes=frozenset({"351 gene therapy", "351 biologic"}),
              outcomes=US_OUTCOMES,
              sources=("21 CFR Part 1271 (1271.3, 1271.10, 1271.15, 1271.20)",
@@ -121,6 +121,17 @@ def minimal(c: Inquiry) -> Answer:
     if steps is None:
         return Answer(None, "The processing steps are not known.", facts, missing=("cells_or_tissues.manipulations",))
     if structural is None:
+        # The two tests differ only for steps one of them allows: where they agree, whether it is structural is moot.
+        beyond_cells = [m.value for m in steps if m not in _CELLS_MINIMAL]
+        beyond_structural = [m.value for m in steps if m not in _STRUCTURAL_MINIMAL]
+        if beyond_cells and beyond_structural:
+            return Answer(False, f"{', '.join(dict.fromkeys(beyond_cells + beyond_structural))}: more than minimal "
+                          "manipulation under both of FDA's tests (structural tissue, and cells or non-structural "
+                          "tissue), so whether the tissue is structural does not matter.", facts)
+        if not beyond_cells and not beyond_structural:
+            return Answer(True, "Processing that both of FDA's tests (structural tissue, and cells or non-structural "
+                          "tissue) count as minimal manipulation, so whether the tissue is structural does not "
+                          "matter.", facts)
         return Answer(None, "Whether this is structural tissue (bone, skin, cartilage, tendon, amnion…) or cells is "
                       "not known: FDA's test differs.", facts, missing=("cells_or_tissues.structural_tissue",))
     allowed = _STRUCTURAL_MINIMAL if structural else _CELLS_MINIMAL

@@ -58,9 +58,13 @@ def non_viable_exclusion(c: Inquiry) -> Answer:
     paths = ("cells_or_tissues.viability", "cells_or_tissues.mode_of_action")
     if viability in {Viability.viable, Viability.mixed}:
         return Answer(False, "It contains viable cells.", ("cells_or_tissues.viability",))
-    if viability is None:
-        return Answer(None, "Whether the cells are alive is not known.", paths, missing=("cells_or_tissues.viability",))
     mode = c.fact("cells_or_tissues.mode_of_action")
+    if viability is None:
+        if mode == ModeOfAction.pharmacological_immunological_metabolic:
+            # the exclusion needs both non-viable cells and no PIM action: the second limb fails either way
+            return Answer(False, "Whether or not the cells are alive, they act principally by PIM action, so the "
+                          "exclusion does not apply.", paths)
+        return Answer(None, "Whether the cells are alive is not known.", paths, missing=("cells_or_tissues.viability",))
     if mode == ModeOfAction.physical_structural:
         return Answer(True, "Only non-viable cells or tissue acting physically or structurally: excluded from the "
                       "TEP definition and not a medicinal product by function.", paths, ambiguities=("A9",))
