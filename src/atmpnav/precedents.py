@@ -354,12 +354,8 @@ class BM25Index:
         get = acc.get
         for term, count in counts.items():
             ids, weights = self.postings[term]
-            if count == 1:  # most query terms occur once (and w * 1 is w)
-                for doc, weight in zip(ids, weights, strict=True):
-                    acc[doc] = get(doc, 0.0) + weight
-            else:
-                for doc, weight in zip(ids, weights, strict=True):
-                    acc[doc] = get(doc, 0.0) + weight * count
+            for doc, weight in zip(ids, weights, strict=True):
+                acc[doc] = get(doc, 0.0) + weight * count
         return acc
 
     def _dense(self, counts: Counter[str]) -> Any:
@@ -384,9 +380,7 @@ class BM25Index:
         if not counts or k <= 0:
             return []
         if self.size < self.NUMPY_CORPUS or sum(len(self.postings[t][0]) for t in counts) < self.NUMPY_FROM:
-            scored_docs = self._sparse(counts).items()
-            positive = [(d, s) for d, s in scored_docs if s > 0 and d not in skip] if skip else \
-                [(d, s) for d, s in scored_docs if s > 0]
+            positive = [(d, s) for d, s in self._sparse(counts).items() if s > 0 and d not in skip]
             if len(positive) > k:
                 # only a score within rounding of the k-th best can be among the k best once rounded
                 kth = sorted([s for _, s in positive], reverse=True)[k - 1]
