@@ -127,7 +127,7 @@ def _attach_evidence(verdict: Verdict, extraction: Extraction) -> None:
     for step in verdict.steps:
         words = []
         for path in step.facts:
-            assumption = assumed.get(path) if assumed else None
+            assumption = assumed.get(path)
             if assumption is not None:
                 words.append(f"assumed {assumption.said}: {assumption.because}")
                 rests_on[path] = assumption.said
@@ -135,12 +135,7 @@ def _attach_evidence(verdict: Verdict, extraction: Extraction) -> None:
                 word = extraction.evidence_for(path)
                 if word:
                     words.append(word)
-        if not words:
-            evidence = None
-        elif len(words) == 1:
-            evidence = words[0]
-        else:
-            evidence = "; ".join(dict.fromkeys(words))
+        evidence = "; ".join(dict.fromkeys(words)) if words else None
         # steps are immutable (shared between verdicts): new evidence goes on a copy, none needs none
         steps.append(step if evidence == step.evidence else step.model_copy(update={"evidence": evidence}))
     verdict.steps = steps
