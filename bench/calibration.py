@@ -25,7 +25,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from atmpnav.engine import UNRESOLVED, _run, classify_one, explore, outcome_probabilities, parse_date, ruleset  # noqa: E402
+from atmpnav.engine import UNRESOLVED, _run, answer_open_questions, classify_one, parse_date, ruleset  # noqa: E402
 from atmpnav.facts import get_fact, parse_facts, with_fact  # noqa: E402
 from atmpnav.law import priors  # noqa: E402
 
@@ -60,9 +60,10 @@ def masked_runs(seed: int = 7) -> list[dict[str, object]]:
             inquiry, decision, unresolved = _run(rules, trial, parse_date(day))
             if decision or unresolved or not inquiry.missing:
                 continue
-            mass = outcome_probabilities(rules, trial, parse_date(day), inquiry.missing)
+            explored = answer_open_questions(rules, trial, parse_date(day), inquiry.missing)
+            mass = explored.mass
             ranked = sorted(((p, o) for o, p in mass.items() if o != UNRESOLVED), reverse=True)
-            counts = explore(rules, trial, parse_date(day), inquiry.missing)
+            counts = explored.runs
             old = None
             if counts:
                 best_old, n = counts.most_common(1)[0]

@@ -100,17 +100,6 @@ def answer_open_questions(rules: RuleSet, facts: ProductFacts, as_of: date, miss
     return Exploration(runs=runs, mass=mass)
 
 
-def explore(rules: RuleSet, facts: ProductFacts, as_of: date, missing: list[str]) -> Counter[str]:
-    """Outcomes reachable by answering the missing facts every possible way, with how many answers reach each."""
-    return answer_open_questions(rules, facts, as_of, missing).runs
-
-
-def outcome_probabilities(rules: RuleSet, facts: ProductFacts, as_of: date, missing: list[str]) -> dict[str, float]:
-    """P(outcome) from answering the open questions every possible way, each answer weighted by how often its
-    value occurs among known products (law/priors.py); mass the budget could not resolve is ``UNRESOLVED``."""
-    return answer_open_questions(rules, facts, as_of, missing).mass
-
-
 STEP_CACHE_SIZE = 8192  # distinct steps kept; equal (rule, answer) pairs recur across verdicts
 _step_cache: dict[tuple[Any, ...], Step] = {}
 
