@@ -268,6 +268,16 @@ def test_describe_highlights_the_deciding_words(client: Any) -> None:
     assert found.hidden["text"] == [text]
 
 
+def test_a_decided_category_with_the_device_status_open_shows_both(client: Any) -> None:
+    text = "Autologous chondrocytes expanded in culture and seeded on a membrane, implanted to repair knee cartilage"
+    response = client.post("/describe", data={"text": text}, headers=HTML)
+    assert response.status_code == 200, response.text[:2000]
+    audit(response.text)
+    assert 'class="badge badge-tep' in response.text and "Provisional" not in response.text
+    assert "whether combined with a medical device is open: see the open questions" in response.text
+    assert "device.own_medical_purpose" in response.text  # the question that settles it is asked
+
+
 def test_registry_filters(client: Any) -> None:
     html = get(client, "/registry?region=EU&category=TEP")
     audit(html)
