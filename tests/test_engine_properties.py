@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
-from atmpnav.engine import classify_one
+from atmpnav.engine import _answers, classify_one
 from atmpnav.facts import ProductFacts, get_fact, with_fact
 from atmpnav.questions import QUESTIONS
-from atmpnav.verdict import EU_OUTCOMES, EU_REGIMES, US_OUTCOMES, US_REGIMES
+from atmpnav.verdict import EU_OUTCOMES, EU_REGIMES, US_OUTCOMES, US_REGIMES, Verdict
 from tests.strategies import product_facts
 
 DAY = "2026-11-25"
@@ -27,7 +27,10 @@ def test_always_a_well_formed_verdict(facts: ProductFacts) -> None:
         assert verdict.likely_outcome == verdict.outcome
         # 1.0 when the rules decide; no figure at all when they decide on an open point of law.
         assert verdict.confidence == (None if verdict.ambiguities else 1.0)
-        assert verdict.regime in EU_REGIMES
+        # The regime is known, or decided by cases and left open between named regimes.
+        assert verdict.regime in EU_REGIMES or (verdict.regime is None and verdict.decided_by_cases
+                                                 and len(verdict.regime_open) > 1
+                                                 and set(verdict.regime_open) <= set(EU_REGIMES))
         assert (verdict.regime == "atmp_centralised") == (verdict.outcome in {"GTMP", "sCTMP", "TEP"})
         assert not verdict.combined or verdict.outcome in {"GTMP", "sCTMP", "TEP"}
     else:
@@ -51,13 +54,20 @@ def test_deterministic(facts: ProductFacts) -> None:
 @given(product_facts())
 def test_undetermined_exactly_when_a_deciding_fact_is_unknown(facts: ProductFacts) -> None:
     verdict = classify_one(facts, "EU", DAY)
-    assert (not verdict.determined) == (bool(verdict.missing) or verdict.open_legal_question is not None)
+    assert (not verdict.determined) == ((bool(verdict.missing) and not _settles_later(verdict))
+                                        or verdict.open_legal_question is not None)
     assert not (verdict.missing and verdict.open_legal_question)
     if verdict.open_legal_question:
         assert verdict.open_legal_question in BLOCKING_AMBIGUITIES
     for missing in verdict.missing:
         assert get_fact(facts, missing.fact) is None, f"{missing.fact} is known but reported missing"
         assert missing.fact in QUESTIONS and missing.question
+
+
+def _settles_later(verdict: Verdict) -> bool:
+    """Decided although facts are missing: they settle only whether it is combined, or every answer to them
+    leads to the same outcome."""
+    return verdict.combined_open or verdict.decided_by_cases
 
 
 @SETTINGS
@@ -90,9 +100,29 @@ def test_answering_the_missing_facts_reaches_a_decision(facts: ProductFacts) -> 
 def test_us_engine_properties(facts: ProductFacts) -> None:
     verdict = classify_one(facts, "US", DAY)
     assert verdict.outcome in US_OUTCOMES and verdict.likely_outcome in US_OUTCOMES
-    assert verdict.determined == (not verdict.missing)
+    assert verdict.determined == (not verdict.missing or verdict.decided_by_cases)
     if verdict.determined:
-        assert verdict.regime in US_REGIMES and verdict.confidence == 1.0
+        assert verdict.confidence == 1.0
+        assert verdict.regime in US_REGIMES or (verdict.regime is None and set(verdict.regime_open) <= set(US_REGIMES))
     for missing in verdict.missing:
         assert get_fact(facts, missing.fact) is None and missing.fact in QUESTIONS
     assert classify_one(facts, "US", DAY).model_dump() == verdict.model_dump()
+
+
+@settings(max_examples=300, deadline=None)
+@given(product_facts())
+def test_decided_by_cases_holds_whatever_the_answer(facts: ProductFacts) -> None:
+    """A verdict decided by cases: answering its open questions, any way, never changes the outcome (and a regime
+    left open is one of those the answers reach)."""
+    verdict = classify_one(facts, "EU", DAY)
+    if not verdict.decided_by_cases:
+        return
+    reached = set()
+    for value in _answers(verdict.missing[0].fact):
+        answered = classify_one(with_fact(facts, verdict.missing[0].fact, value), "EU", DAY)
+        assert answered.outcome == verdict.outcome
+        reached.add(answered.regime)
+    if verdict.regime is not None:
+        assert reached == {verdict.regime}
+    else:
+        assert reached - {None} <= set(verdict.regime_open)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from typing import Any
@@ -12,7 +12,7 @@ from atmpnav.errors import InputError, UnknownNameError
 from atmpnav.facts import ProductFacts, with_fact
 from atmpnav.law import JURISDICTIONS, priors
 from atmpnav.law.ambiguities import AMBIGUITIES
-from atmpnav.law.base import Blocked, Decision, Inquiry, RuleSet, Unresolved
+from atmpnav.law.base import Blocked, Decision, Inquiry, RuleSet, StepRecord, Unresolved
 from atmpnav.questions import QUESTIONS
 from atmpnav.verdict import Envelope, Missing, Step, Verdict
 
@@ -56,12 +56,25 @@ def _run(rules: RuleSet, facts: ProductFacts, as_of: date) -> tuple[Inquiry, Dec
 
 
 @dataclass(frozen=True, slots=True)
+class Leaf:
+    """A decided run of the exploration: the open facts as answered on the way to it, the run and its decision."""
+
+    answers: tuple[tuple[str, Any], ...]
+    inquiry: Inquiry
+    decision: Decision
+
+
+@dataclass(frozen=True, slots=True)
 class Exploration:
     """The open questions of an undetermined verdict answered every possible way (breadth-first, at most
     ``EXPLORE_BUDGET`` runs): what the engine's estimate rests on, handed on so no caller repeats it."""
 
     runs: Counter[str]  # outcome -> answer combinations that reach it
     mass: dict[str, float]  # outcome -> prior-weighted share (law/priors.py); ``UNRESOLVED`` for the rest
+    leaves: tuple[Leaf, ...] = field(default=(), compare=False)
+    # Every branch was decided within the budget, and every fact branched on was tried with all its possible
+    # answers (a yes/no or a closed list; not a list of steps, where only representatives are tried).
+    complete: bool = False
 
     @property
     def reachable(self) -> list[str]:
@@ -73,31 +86,43 @@ def answer_open_questions(rules: RuleSet, facts: ProductFacts, as_of: date, miss
     products), following the questions the answers open in turn, until decided or the budget is spent."""
     runs: Counter[str] = Counter()
     mass: dict[str, float] = {}
-    frontier: deque[tuple[ProductFacts, list[str], float]] = deque([(facts, missing, 1.0)])
+    leaves: list[Leaf] = []
+    exhaustive = True
+    frontier: deque[tuple[ProductFacts, list[str], float, tuple[tuple[str, Any], ...]]] = deque(
+        [(facts, missing, 1.0, ())])
     spent = 0
     while frontier and spent < EXPLORE_BUDGET:
-        current, open_facts, weight = frontier.popleft()
+        current, open_facts, weight, answered = frontier.popleft()
         fact = open_facts[0]
         values = _answers(fact)
         if not values:
             mass[UNRESOLVED] = mass.get(UNRESOLVED, 0.0) + weight
             continue
+        exhaustive = exhaustive and _all_answers_tried(fact)
         for value, share in zip(values, _weights(fact), strict=True):
             candidate = with_fact(current, fact, value)
             spent += 1
             inquiry, decision, _ = _run(rules, candidate, as_of)
+            path = (*answered, (fact, value))
             if decision:
                 key = decision.outcome
                 runs[key] += 1
+                leaves.append(Leaf(path, inquiry, decision))
             elif inquiry.missing and inquiry.missing[0] != fact:
-                frontier.append((candidate, inquiry.missing, weight * share))
+                frontier.append((candidate, inquiry.missing, weight * share, path))
                 continue
             else:
                 key = UNRESOLVED
             mass[key] = mass.get(key, 0.0) + weight * share
-    for _, _, weight in frontier:
+    for _, _, weight, _ in frontier:
         mass[UNRESOLVED] = mass.get(UNRESOLVED, 0.0) + weight
-    return Exploration(runs=runs, mass=mass)
+    complete = exhaustive and UNRESOLVED not in mass
+    return Exploration(runs=runs, mass=mass, leaves=tuple(leaves), complete=complete)
+
+
+def _all_answers_tried(fact: str) -> bool:
+    question = QUESTIONS.get(fact)
+    return question is not None and question.kind in {"bool", "enum"}
 
 
 STEP_CACHE_SIZE = 8192  # distinct steps kept; equal (rule, answer) pairs recur across verdicts
@@ -158,45 +183,128 @@ def classify_one_explored(facts: ProductFacts, jurisdiction: str = "EU",
     rules = ruleset(jurisdiction)
     day = parse_date(as_of)
     inquiry, decision, open_question = _run(rules, facts, day)
+    if decision:
+        return _decided_verdict(rules, inquiry, decision), None
+    explored = None
+    if open_question is None and enough_facts_to_estimate(facts):
+        explored = answer_open_questions(rules, facts, day, inquiry.missing)
+        settled = _settled_by_cases(rules, inquiry, explored)
+        if settled is not None:
+            return settled, None
+    verdict = Verdict.model_validate(_verdict_data(rules, inquiry))
+    return verdict, _estimate(verdict, rules, open_question, explored)
+
+
+def _verdict_data(rules: RuleSet, inquiry: Inquiry) -> dict[str, Any]:
     steps, fired, uncertain = _steps(inquiry)
-    notes = inquiry.notes + uncertain
-    ambiguities = [_ambiguity_note(code) for code in sorted(inquiry.ambiguities, key=lambda a: int(a[1:]))]
-    data: dict[str, Any] = {
+    return {
         "jurisdiction": rules.jurisdiction,
         "outcome": "undetermined",
         "likely_outcome": "undetermined",
         "rules_fired": fired,
         "steps": steps,
         "missing": _missing(inquiry.missing),
-        "ambiguities": ambiguities,
+        "ambiguities": [_ambiguity_note(code) for code in sorted(inquiry.ambiguities, key=lambda a: int(a[1:]))],
         "pathway_notes": inquiry.pathway_notes,
-        "notes": notes,
+        "notes": inquiry.notes + uncertain,
         "origin": inquiry.origin,
-        "as_of": day.isoformat(),
+        "as_of": inquiry.as_of.isoformat(),
         "ruleset": rules.version,
     }
-    if decision:
-        # Everything goes into the one validation: pydantic's setattr per field after it costs as much again.
-        data.update(
-            outcome=decision.outcome,
-            likely_outcome=decision.outcome,
-            regime=decision.regime,
-            combined=decision.combined,
-            combined_open=decision.combined_open,
-            combination_product=decision.combination_product,
-            lead_center=decision.lead_center,
-            asrm_class=decision.asrm_class,  # validated by the JP rule set and by the Verdict
-            advanced=(decision.advanced if decision.advanced is not None
-                      else decision.outcome in rules.advanced_outcomes),
-        )
-        if ambiguities:
-            # Decided on a contested point of law: no probability can be measured for that, so none is stated.
-            data["confidence"] = None
-            notes.append("The rules decided, but on an open point of law (" + ", ".join(a["id"] for a in ambiguities)
-                         + "): no confidence figure is given; see the explanation of each.")
-        return Verdict.model_validate(data), None
-    verdict = Verdict.model_validate(data)
-    return verdict, _estimate(verdict, rules, facts, day, inquiry, open_question)
+
+
+def _decided_verdict(rules: RuleSet, inquiry: Inquiry, decision: Decision, **extra: Any) -> Verdict:
+    data = _verdict_data(rules, inquiry)
+    # Everything goes into the one validation: pydantic's setattr per field after it costs as much again.
+    data.update(
+        outcome=decision.outcome,
+        likely_outcome=decision.outcome,
+        regime=decision.regime,
+        combined=decision.combined,
+        combined_open=decision.combined_open,
+        combination_product=decision.combination_product,
+        lead_center=decision.lead_center,
+        asrm_class=decision.asrm_class,  # validated by the JP rule set and by the Verdict
+        advanced=(decision.advanced if decision.advanced is not None
+                  else decision.outcome in rules.advanced_outcomes),
+        **extra,
+    )
+    if data["ambiguities"]:
+        # Decided on a contested point of law: no probability can be measured for that, so none is stated.
+        data["confidence"] = None
+        data["notes"].append("The rules decided, but on an open point of law ("
+                             + ", ".join(a["id"] for a in data["ambiguities"])
+                             + "): no confidence figure is given; see the explanation of each.")
+    return Verdict.model_validate(data)
+
+
+CASES_SHOWN = 6  # answer combinations spelt out in a by-cases note; the rest are counted
+
+
+def _settled_by_cases(rules: RuleSet, blocked: Inquiry, explored: Exploration) -> Verdict | None:
+    """A verdict decided by cases: every possible answer to the open questions leads the rules to the same
+    classification (only the regime may differ). None unless the exploration tried every answer and all agree.
+
+    The steps are the run up to the open question, then the steps every case shares (the same rule, answer and
+    reason in each); a note names each case and the rules that decided it, so the argument can be checked."""
+    leaves = explored.leaves
+    if not explored.complete or not leaves:
+        return None
+    shape = replace(leaves[0].decision, regime=None)
+    if any(replace(leaf.decision, regime=None) != shape for leaf in leaves[1:]):
+        return None
+    regimes = list(dict.fromkeys(leaf.decision.regime for leaf in leaves))
+
+    def key(record: StepRecord) -> tuple[Any, ...]:
+        answer = record.answer
+        return (record.rule, answer.value, answer.because, answer.facts)
+
+    shown = {key(record) for record in blocked.steps}
+    in_every = set.intersection(*({key(record) for record in leaf.inquiry.steps} for leaf in leaves))
+    common = [r for r in leaves[0].inquiry.steps if key(r) in in_every and key(r) not in shown]
+    shown |= in_every
+    merged = Inquiry(rules, blocked.facts, blocked.as_of)
+    merged.steps = blocked.steps + common
+    merged.missing = list(dict.fromkeys([*blocked.missing, *(f for leaf in leaves for f, _ in leaf.answers),
+                                         *(f for leaf in leaves for f in leaf.inquiry.missing)]))
+    merged.ambiguities = list(dict.fromkeys([*blocked.ambiguities,
+                                             *(a for leaf in leaves for a in leaf.inquiry.ambiguities)]))
+    merged.pathway_notes = [n for n in leaves[0].inquiry.pathway_notes
+                            if all(n in leaf.inquiry.pathway_notes for leaf in leaves)]
+    origins = {leaf.inquiry.origin for leaf in leaves}
+    merged.origin = blocked.origin or (origins.pop() if len(origins) == 1 else None)
+    merged.notes = list(dict.fromkeys([*blocked.notes, *(n for n in leaves[0].inquiry.notes
+                                                         if all(n in leaf.inquiry.notes for leaf in leaves))]))
+    merged.notes.append(_cases_note(shape.outcome, leaves, shown, regimes))
+    regime_open = [r for r in regimes if r] if len(regimes) > 1 else []
+    decision = replace(leaves[0].decision, regime=regimes[0] if len(regimes) == 1 else None)
+    return _decided_verdict(rules, merged, decision, regime_open=regime_open, decided_by_cases=True)
+
+
+def _cases_note(outcome: str, leaves: tuple[Leaf, ...], shown: set[tuple[Any, ...]], regimes: list[str | None]) -> str:
+    facts = list(dict.fromkeys(f for leaf in leaves for f, _ in leaf.answers))
+    cases = []
+    for leaf in leaves[:CASES_SHOWN]:
+        when = " and ".join(f"{fact} {_answer_label(value)}" for fact, value in leaf.answers)
+        deciding = [f"{r.rule.id} {r.answer.label}" for r in leaf.inquiry.steps
+                    if r.answer.value is not None and (r.rule, r.answer.value, r.answer.because, r.answer.facts)
+                    not in shown]
+        regime = f", regime {leaf.decision.regime}" if len(regimes) > 1 and leaf.decision.regime else ""
+        cases.append(f"{when}: {outcome}{regime} ({', '.join(deciding) or 'by the steps shown'})")
+    more = f"; and {len(leaves) - CASES_SHOWN} more combinations, each {outcome}" if len(leaves) > CASES_SHOWN else ""
+    regime = " The regime depends on the answers: answer the open questions to settle it." if len(regimes) > 1 else ""
+    return (f"Decided by cases: whichever way {', '.join(facts)} {'is' if len(facts) == 1 else 'are'} answered, "
+            f"the rules reach {outcome}. {'; '.join(cases)}{more}.{regime}")
+
+
+def _answer_label(value: Any) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return f"= {value}"
 
 
 @cache
@@ -234,8 +342,8 @@ def _facts_given(facts: ProductFacts) -> int:
     return count
 
 
-def _estimate(verdict: Verdict, rules: RuleSet, facts: ProductFacts, day: date, inquiry: Inquiry,
-              open_question: Unresolved | None) -> Exploration | None:
+def _estimate(verdict: Verdict, rules: RuleSet, open_question: Unresolved | None,
+              explored: Exploration | None) -> Exploration | None:
     """likely_outcome and confidence of an undetermined verdict: a probability, an open tie, or nothing.
     Returns the exploration the estimate rests on, if one was made."""
     verdict.confidence = None
@@ -249,11 +357,10 @@ def _estimate(verdict: Verdict, rules: RuleSet, facts: ProductFacts, day: date, 
             verdict.notes.append(f"Likely {open_question.likely}: the product meets the other limbs of that "
                                  "definition. No probability is stated: the open point is one of law, not of fact.")
         return None
-    if not enough_facts_to_estimate(facts):
+    if explored is None:
         verdict.notes.append("Too little is known about the product to estimate an outcome: answer the questions "
                              "listed.")
         return None
-    explored = answer_open_questions(rules, facts, day, inquiry.missing)
     mass = explored.mass
     ranked = sorted(((p, o) for o, p in mass.items() if o != UNRESOLVED), reverse=True)
     if not ranked:

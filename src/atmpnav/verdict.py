@@ -87,6 +87,11 @@ class Verdict(BaseModel):
     # is then False until they are answered.
     combined_open: bool = False
     regime: str | None = None
+    # The outcome is decided but the regime is not: the regimes the open questions (``missing``) leave between;
+    # ``regime`` is then None until they are answered.
+    regime_open: list[str] = Field(default_factory=list)
+    # Decided by cases: every possible answer to the open questions (``missing``) leads the rules to this outcome.
+    decided_by_cases: bool = False
     # Inside the jurisdiction's advanced-therapy regime (EU: an ATMP); None while undetermined.
     advanced: bool | None = None
     # US: a combination product (21 CFR Part 3) keeps its lead-center outcome and names the center.

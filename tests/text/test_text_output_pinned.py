@@ -4,7 +4,8 @@ Every description of ``bench/accuracy.py load_items()`` is classified in the EU 
 the extraction's facts, evidence and assumptions are read; a digest per benchmark set is compared with
 the digest the code of 2026-12-02 (main at 19fdc68) gave, with the notes of an estimate made under
 assumed scope facts corrected (the engine's estimate notes recognised by ``engine.is_estimate_note``)
-and a decided category no longer held undetermined by unknown device facts (``Verdict.combined_open``).
+a decided category no longer held undetermined by unknown device facts (``Verdict.combined_open``),
+and verdicts decided by cases (``Verdict.decided_by_cases``, ``regime_open``: new fields in every envelope).
 A change of vocabulary, corpus, text model or law changes the digest too: then recompute it
 (``python tests/text/test_text_output_pinned.py``) on the code before the speed work, and say why in
 the commit.
@@ -28,39 +29,39 @@ from atmpnav.text.extract import extract_facts
 AS_OF = "2026-11-25"
 EXPECTED: dict[str, dict[str, str]] = {
     "ema": {
-        "envelopes": "eff131969896f004b50b218a7d650bfe3d3642d9d631d2e06c4f80effbb0d5d8",
+        "envelopes": "5bceafde6f2db6bc00aad2463994cfe605064ff137b2105d73107f9fbd3b0a10",
         "extractions": "6bb6f7db286b40a95deab6b0ddf07904ce57cea6cd486da5db260b6f49b76f9a",
     },
     "fresh": {
-        "envelopes": "aecc216eaa37c20f78ef15451c05115da76207d071ad1fb3d0a3d84174cd2473",
+        "envelopes": "c991c9bf79f4b6de4f1ff4d7ed4e7657b2d80e449c338c36383f6bcb707207b2",
         "extractions": "aeb9d7434f53f0d20576a3d66861f698000103ada9f3fd713c2b6c0fe07f7b90",
     },
     "fresh2": {
-        "envelopes": "5fc73c49aad39db151f3ff1df8f9772e3cc57ddfa4fdc3a06f38ec0ca87feba0",
+        "envelopes": "76c6d8b239b82234f1a819d2280eca6a287ed10647b5eb5f8ada3f88104f6fe0",
         "extractions": "fcfdff968ae1f3e031cae62be43836a0ff1e4ece513c2d424d5929551a2c5760",
     },
     "heldout": {
-        "envelopes": "ee865feed6db3b0f6c0df076e059aa85d7fb63cd24e81bba0c8fc1d58fe7d40d",
+        "envelopes": "7d732352dc6258b61382644c9a8ed2b5569cb132cbfa27aeaba47e0c94fda523",
         "extractions": "1142df34316f5c1af198f0091fad20855239ed897c2666cbb47d9e1299bf2a47",
     },
     "independent": {
-        "envelopes": "c98c22d62b9a00a35b55dd9c14ba0a523c64242b7a61bab1928bf7af4a9c033f",
+        "envelopes": "ba061fc6a2680afae11f04d02be054c256e449b45a144f71b468393e91840452",
         "extractions": "9b1d8ebf691717ae9d9d25dd6deda3f32405efc167c6a70e642e1134c21f3f98",
     },
     "labelled": {
-        "envelopes": "01a76ef5fc94f60037f99f88d0d717b4309889f6956b3eedbd2169d029a5c48c",
+        "envelopes": "05d3debfb56994a696a38095554547e6e670e09b037f154fb4896b3475123eb0",
         "extractions": "045fb6766cc115583763bd39bdc1ed363f0c7c6a5d87642b6f16b46a06d31ee5",
     },
     "registry-eu": {
-        "envelopes": "0db3142986c15726cc483fa3f720442c31c0ae6d84ca54a3fe0aa7de23e808eb",
+        "envelopes": "b1f3bfd97430840ede65934fbdd57bc68048d9d86a4626c05339d33eba6cb055",
         "extractions": "7e34c8cb6c46b50130d975722ff18eec1b971375128bc31bf5b7efbd0631391b",
     },
     "registry-us": {
-        "envelopes": "be4c6850ecfb250e31d3a8f77f0561a5d71a8358ca03b13967612e083e929c78",
+        "envelopes": "395f788665ca6ff181213e9e9b87a7d65d0285b0b2a0fb753300938d268deb7b",
         "extractions": "afd4c53cdee9eaf569227d9d2c01c84b6334b56d613a4244fbc28c917fd87c85",
     },
     "testcases": {
-        "envelopes": "fc0106c0572c05987a11cc994afc91a72a28b59d75227605fd52c8b30724d486",
+        "envelopes": "5b5ebffa9e93c78ed047a5673940655a9a1b94bf50063b2f22f479d636d8a477",
         "extractions": "7eebd5035f410f0af09f2840290ab3f8811dd6ce57803c6264db32199a98ecf3",
     },
 }

@@ -6,7 +6,7 @@ A jurisdiction's consequences are one builder function in its own module, regist
 from __future__ import annotations
 
 from atmpnav.consequences.au import au_consequences, au_route
-from atmpnav.consequences.base import Builder
+from atmpnav.consequences.base import Builder, item
 from atmpnav.consequences.ca import ca_consequences, ca_route
 from atmpnav.consequences.ch import ch_consequences, ch_route
 from atmpnav.consequences.eu import eu_consequences
@@ -30,12 +30,39 @@ def route_to_market(verdict: Verdict) -> str:
     if verdict.outcome == "undetermined":
         return "open questions first"
     route = ROUTES.get(verdict.jurisdiction)
+    if verdict.regime is None and verdict.regime_open:
+        routes = list(dict.fromkeys(_route(route, case) for case in _each_regime(verdict)))
+        return " or ".join(routes) + (" (regime open)" if len(routes) > 1 else "")
+    return _route(route, verdict)
+
+
+def _route(route: Route | None, verdict: Verdict) -> str:
     return route(verdict) if route else first_pathway(verdict)
 
 
 def consequences(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
     builder = BUILDERS.get(verdict.jurisdiction)
-    return builder(verdict, facts) if builder else []
+    if builder is None:
+        return []
+    if verdict.regime is None and verdict.regime_open:
+        return _if_each_regime(builder, verdict, facts)
+    return builder(verdict, facts)
+
+
+def _each_regime(verdict: Verdict) -> list[Verdict]:
+    """The verdict as it would stand under each regime it is left open between."""
+    return [verdict.model_copy(update={"regime": regime, "regime_open": []}) for regime in verdict.regime_open]
+
+
+def _if_each_regime(builder: Builder, verdict: Verdict, facts: ProductFacts) -> list[Consequence]:
+    """Decided, but the regime waits on open questions: what follows under each regime, said as a condition, then
+    what follows under all of them."""
+    cases = [(case.regime or "", builder(case, facts)) for case in _each_regime(verdict)]
+    shared = [found for found in cases[0][1] if all(found in items for _, items in cases[1:])]
+    conditional = [item(found.topic, f"If it is under the {regime.replace('_', ' ')} regime: {found.text}",
+                        found.basis)
+                   for regime, items in cases for found in items if found not in shared]
+    return conditional + shared
 
 
 def attach_consequences(envelope: Envelope) -> Envelope:

@@ -132,7 +132,9 @@ def _verdict_line(verdict: Verdict | None, jurisdiction: str) -> str:
         return (f"{jurisdiction} classification by ATMP Navigator: undetermined{likely}; answer the open questions "
                 f"before filing. Law in force on {verdict.as_of}, rule set {verdict.ruleset}.")
     combined = ", combined" if verdict.combined else ", combined or not still open" if verdict.combined_open else ""
-    return (f"{jurisdiction} classification by ATMP Navigator: {verdict.outcome}{combined} (rules "
+    by_cases = (", decided by cases: every answer to the open questions leads to it"
+                if verdict.decided_by_cases else "")
+    return (f"{jurisdiction} classification by ATMP Navigator: {verdict.outcome}{combined}{by_cases} (rules "
             f"{', '.join(verdict.rules_fired)}); law in force on {verdict.as_of}, rule set {verdict.ruleset}. "
             "A reasoned reading of the law, not a regulatory decision.")
 

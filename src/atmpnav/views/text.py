@@ -33,6 +33,11 @@ def _wrap(text: str, indent: str, first: str | None = None) -> str:
                          subsequent_indent=indent)
 
 
+def regime_choice(verdict: Verdict) -> str:
+    """The regimes a decided verdict is left open between, in words."""
+    return " or ".join(regime.replace("_", " ") for regime in verdict.regime_open)
+
+
 def headline(verdict: Verdict) -> str:
     if verdict.outcome == "undetermined":
         likely = verdict.likely_outcome
@@ -49,6 +54,8 @@ def headline(verdict: Verdict) -> str:
         text += f": {REGIME_NAMES.get(verdict.regime, verdict.regime)}"
     elif verdict.regime:
         text += f" - {REGIME_NAMES.get(verdict.regime, verdict.regime)}"
+    elif verdict.regime_open:
+        text += f"; regime open: {regime_choice(verdict)}"
     if verdict.origin:
         text += f"; {verdict.origin} use"
     return f"{verdict.jurisdiction}: {text}"
@@ -67,6 +74,9 @@ def render_verdict(verdict: Verdict) -> str:
         lines.append(_wrap(f"basis: {step.basis} [{tag}]", "      "))
     if verdict.missing:
         purpose = ("to settle whether it is a combined ATMP" if verdict.combined_open
+                   else "to settle the regime; the classification does not depend on them" if verdict.regime_open
+                   else "to complete the record; every answer leads to the same classification"
+                   if verdict.decided_by_cases
                    else "to complete the verdict" if verdict.determined else "to decide")
         lines += ["", f"Open questions (answer these {purpose}):"]
         for m in verdict.missing:
