@@ -410,3 +410,17 @@ def test_a_database_route_before_the_startup_migrates_first(tmp_path: Any, monke
         assert client.get("/registry?region=US", headers=HTML).status_code == 200 and len(hops) == 1
     finally:
         store.dispose_engines()
+
+
+def test_a_verdict_decided_by_cases_shows_the_regime_open(client: Any) -> None:
+    from tests.test_decided_by_cases import NO_CELLS_NO_NUCLEIC_ACID
+
+    aid = client.post("/api/v1/assessments", json={"title": "Regime open", "facts": NO_CELLS_NO_NUCLEIC_ACID,
+                                                   "jurisdictions": ["EU"]}).json()["id"]
+    html = get(client, f"/assessments/{aid}")
+    audit(html)
+    assert "Provisional" not in html and 'class="badge badge-not-atmp' in html
+    assert ("open: biological medicinal product, not an ATMP or chemical medicinal product, not an ATMP "
+            "(see the open questions)") in html
+    assert "Decided by cases: every answer to the open questions leads to this outcome" in html
+    assert "If it is under the biological medicinal product regime" in html
