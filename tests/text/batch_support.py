@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from atmpnav.errors import InputError
 from atmpnav.text.batch import Options, Row
 
 AS_OF = "2026-11-25"
+RENDEZVOUS_DIR = "ATMPNAV_TEST_RENDEZVOUS_DIR"  # environment variable naming the meeting directory
+RENDEZVOUS_WAIT_S = 30.0
 
 
 def write_csv(path: Path, rows: list[list[str]]) -> Path:
@@ -36,3 +39,17 @@ def fake(row: Row, options: Options) -> dict[str, Any]:
     for code in options.jurisdictions:
         record[f"{code.lower()}_outcome"] = row.text
     return record
+
+
+def rendezvous(row: Row, options: Options) -> dict[str, Any]:
+    """As ``fake``, but each worker process, on its first row, waits until a second process has
+    started work too (or ``RENDEZVOUS_WAIT_S`` passed): otherwise one fast worker can finish every
+    chunk before the pool has started the other, and a test of two processes would depend on timing."""
+    meeting = Path(os.environ[RENDEZVOUS_DIR])
+    mine = meeting / str(os.getpid())
+    if not mine.exists():
+        mine.touch()
+        deadline = time.monotonic() + RENDEZVOUS_WAIT_S
+        while len(list(meeting.iterdir())) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    return fake(row, options)

@@ -21,7 +21,7 @@ from atmpnav.text.batch import (
     resolve_jurisdictions,
     resolve_options,
 )
-from tests.text.batch_support import AS_OF, fake, read_output, write_csv
+from tests.text.batch_support import AS_OF, RENDEZVOUS_DIR, fake, read_output, rendezvous, write_csv
 
 DESCRIPTIONS = [
     ["id", "text", "indication"],
@@ -114,11 +114,15 @@ def test_jsonl_has_the_full_envelope(tmp_path: Path) -> None:
     assert lines[1]["row"] == 3 and "empty" in lines[1]["error"] and "envelope" not in lines[1]
 
 
-def test_two_jobs_keep_the_input_order_and_use_two_processes(tmp_path: Path) -> None:
+def test_two_jobs_keep_the_input_order_and_use_two_processes(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     n = 500
     source = write_csv(tmp_path / "in.csv", [["id", "text"]] + [[f"r{i}", f"text {i}"] for i in range(n)])
     out = tmp_path / "out.csv"
-    summary = batch_file(source, out, options=Options(as_of=AS_OF), jobs=2, classify=fake)
+    meeting = tmp_path / "workers"
+    meeting.mkdir()
+    monkeypatch.setenv(RENDEZVOUS_DIR, str(meeting))
+    summary = batch_file(source, out, options=Options(as_of=AS_OF), jobs=2, classify=rendezvous)
     assert summary.classified == n
     rows = read_output(out)
     assert [r["id"] for r in rows] == [f"r{i}" for i in range(n)]
