@@ -254,6 +254,8 @@ def _settled_by_cases(rules: RuleSet, blocked: Inquiry, explored: Exploration) -
     if any(replace(leaf.decision, regime=None) != shape for leaf in leaves[1:]):
         return None
     regimes = list(dict.fromkeys(leaf.decision.regime for leaf in leaves))
+    if len(regimes) > 1 and None in regimes:  # "regime open" would name only the cases that have one
+        return None
 
     def key(record: StepRecord) -> tuple[Any, ...]:
         answer = record.answer
