@@ -8,10 +8,11 @@ open between the regimes they reach (docs/facts-and-verdicts.md, ``decided_by_ca
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from atmpnav.consequences import attach_consequences, route_to_market
-from atmpnav.engine import _run, answer_open_questions, classify, classify_one, parse_date, ruleset
+from atmpnav.engine import _run, _settled_by_cases, answer_open_questions, classify, classify_one, parse_date, ruleset
 from atmpnav.facts import ProductFacts, with_fact
 from atmpnav.views.text import headline, render_verdict
 
@@ -130,6 +131,18 @@ def test_a_list_of_steps_is_never_decided_by_cases() -> None:
     explored = answer_open_questions(rules, facts, parse_date(DAY), inquiry.missing)
     assert not explored.complete
     assert not classify_one(facts, "EU", DAY).decided_by_cases
+
+
+def test_cases_with_a_regime_and_cases_without_one_are_not_decided_by_cases() -> None:
+    """"Regime open" would name only the cases that reach a regime: the verdict stays undetermined."""
+    facts = _facts(NO_CELLS_NO_NUCLEIC_ACID)
+    rules = ruleset("EU")
+    inquiry, decision, _ = _run(rules, facts, parse_date(DAY))
+    explored = answer_open_questions(rules, facts, parse_date(DAY), inquiry.missing)
+    assert decision is None and _settled_by_cases(rules, inquiry, explored) is not None
+    first, *rest = explored.leaves
+    without_regime = replace(first, decision=replace(first.decision, regime=None))
+    assert _settled_by_cases(rules, inquiry, replace(explored, leaves=(without_regime, *rest))) is None
 
 
 def test_the_contract_fields_are_in_the_json() -> None:
