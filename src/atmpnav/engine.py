@@ -8,8 +8,10 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from pydantic import BaseModel
+
 from atmpnav.errors import InputError, UnknownNameError
-from atmpnav.facts import ProductFacts, with_fact
+from atmpnav.facts import ProductFacts, fact_value, with_valid_fact
 from atmpnav.law import JURISDICTIONS, priors
 from atmpnav.law.ambiguities import AMBIGUITIES
 from atmpnav.law.base import Blocked, Decision, Inquiry, RuleSet, StepRecord, Unresolved
@@ -100,7 +102,7 @@ def answer_open_questions(rules: RuleSet, facts: ProductFacts, as_of: date, miss
             continue
         exhaustive = exhaustive and _all_answers_tried(fact)
         for value, share in zip(values, _weights(fact), strict=True):
-            candidate = with_fact(current, fact, value)
+            candidate = with_valid_fact(current, fact, fact_value(fact, value))
             spent += 1
             inquiry, decision, _ = _run(rules, candidate, as_of)
             path = (*answered, (fact, value))
@@ -336,11 +338,22 @@ def enough_facts_to_estimate(facts: ProductFacts) -> bool:
     return _facts_given(facts) >= MIN_FACTS_FOR_ESTIMATE
 
 
+_NOT_COUNTED = frozenset({"name", "description", "indication", "special_category"})  # say nothing the rules read
+
+
 def _facts_given(facts: ProductFacts) -> int:
-    data = facts.model_dump(exclude_none=True, exclude={"name", "description", "indication", "special_category"})
+    """The facts known: each known top-level fact, and each known fact of a sub-record or map."""
     count = 0
-    for value in data.values():
-        count += len([v for v in value.values() if v is not None]) if isinstance(value, dict) else 1
+    for name in ProductFacts.model_fields:
+        value = getattr(facts, name)
+        if value is None or name in _NOT_COUNTED:
+            continue
+        if isinstance(value, BaseModel):
+            count += sum(getattr(value, sub) is not None for sub in type(value).model_fields)
+        elif isinstance(value, dict):
+            count += sum(v is not None for v in value.values())
+        else:
+            count += 1
     return count
 
 

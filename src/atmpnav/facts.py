@@ -8,11 +8,11 @@ sub-record with ``present: null`` means "not known whether it has any".
 from __future__ import annotations
 
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from atmpnav.errors import FactsError, InputFileError
 
@@ -511,8 +511,14 @@ def _parts(path: str) -> tuple[str, ...]:
 
 def get_fact(facts: ProductFacts, path: str) -> Any:
     """Value at a dotted path; an absent sub-record reads as None."""
+    parts = _parts(path)
+    if len(parts) == 1:  # the paths are one or two deep; these two cases are most reads of a run
+        return getattr(facts, path)
+    if len(parts) == 2:
+        block = getattr(facts, parts[0])
+        return None if block is None else getattr(block, parts[1])
     node: Any = facts
-    for part in _parts(path):
+    for part in parts:
         if node is None:
             return None
         node = getattr(node, part)
@@ -528,10 +534,41 @@ def with_fact(facts: ProductFacts, path: str, value: Any) -> ProductFacts:
         return copy
     block_name, name = parts
     block = getattr(facts, block_name)
-    block = block.model_copy() if block is not None else ProductFacts.model_fields[block_name].annotation.__args__[0]()
+    block = block.model_copy() if block is not None else _block_model(block_name)()
     setattr(block, name, value)
     setattr(copy, block_name, block)
     return copy
+
+
+def fact_value(path: str, value: Any) -> Any:
+    """``value`` validated as the fact at ``path`` alone (e.g. an option's text made its enum member)."""
+    parts = _parts(path)
+    model: type[BaseModel] = ProductFacts
+    if len(parts) == 2:
+        model = _block_model(parts[0])
+    return _field_adapter(model, parts[-1]).validate_python(value)
+
+
+def with_valid_fact(facts: ProductFacts, path: str, value: Any) -> ProductFacts:
+    """A copy of ``facts`` with one fact set to a value already valid for it (from :func:`fact_value`): copied,
+    not validated again. The engine's exploration makes a copy per answer it tries, so this is its hot path."""
+    parts = _parts(path)
+    if len(parts) == 1:
+        return facts.model_copy(update={path: value})
+    block_name, name = parts
+    block = getattr(facts, block_name)
+    block = block.model_copy(update={name: value}) if block is not None else _block_model(block_name)(**{name: value})
+    return facts.model_copy(update={block_name: block})
+
+
+@cache
+def _block_model(block_name: str) -> type[BaseModel]:
+    return ProductFacts.model_fields[block_name].annotation.__args__[0]  # type: ignore[union-attr]
+
+
+@cache
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    return TypeAdapter(model.model_fields[name].annotation)
 
 
 def _describe_error(err: dict[str, Any]) -> str:
