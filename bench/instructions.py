@@ -1,7 +1,7 @@
 """Work per item counted in CPU instructions (valgrind's cachegrind), beside a baseline counted the same way.
 
 On a shared machine timings vary 1.5-3x from run to run, so a change of a few per cent cannot be seen in
-them; instruction counts repeat to well under 1 %. Each workload runs in a child process under
+them; instruction counts, with a fixed hash seed, repeat to about 1 %. Each workload runs in a child process under
 ``valgrind --tool=cachegrind --cache-sim=no`` three times: set-up only, set-up and the work, set-up and the
 baseline; the differences divided by the items are the instructions per item. The workloads:
 
@@ -20,6 +20,7 @@ a few minutes. Run: ``.venv/bin/python bench/instructions.py [--items N]``.
 from __future__ import annotations
 
 import argparse
+import os
 import pickle
 import re
 import shutil
@@ -88,7 +89,9 @@ def _text_child(mode: str, items: int, model_path: str) -> None:
 def _count(valgrind: str, *child: str) -> int:
     command = [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
                sys.executable, __file__, "--child", *child]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    # A fixed hash seed: string hashing decides dict and set layouts, and so a few per cent of the count.
+    done = subprocess.run(command, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONHASHSEED": "0"})
     found = _REFS.search(done.stderr)
     if done.returncode != 0 or found is None:
         raise SystemExit(f"the child run {' '.join(child)} failed:\n{done.stderr[-2000:]}")

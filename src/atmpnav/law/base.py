@@ -119,20 +119,6 @@ class StepRecord:
     answer: Answer
 
 
-class _FactValues(dict[str, Any]):
-    """The facts a run has read, by path; a path not read yet is read from the facts on first use."""
-
-    __slots__ = ("facts",)
-
-    def __init__(self, facts: ProductFacts) -> None:
-        super().__init__()
-        self.facts = facts
-
-    def __missing__(self, path: str) -> Any:
-        value = self[path] = get_fact(self.facts, path)
-        return value
-
-
 @dataclass
 class Inquiry:
     """One run of a rule set over facts at a date: the facts, the steps, what is missing."""
@@ -147,16 +133,14 @@ class Inquiry:
     pathway_notes: list[str] = field(default_factory=list)
     origin: str | None = None
     # The facts do not change during a run, and rules read the same facts many times: each path is read once.
-    _values: _FactValues = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._values = _FactValues(self.facts)
-        # A rule reads ~30 facts a run: bound to the dict's own lookup, a read already made costs no Python call.
-        self.fact = self._values.__getitem__  # type: ignore[method-assign]
+    _values: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def fact(self, path: str) -> Any:
-        """The value at a dotted path (None: unknown), read once per run."""
-        return self._values[path]
+        values = self._values
+        if path in values:
+            return values[path]
+        value = values[path] = get_fact(self.facts, path)
+        return value
 
     def rule(self, rule_id: str) -> Rule:
         # as_of is read at each ask: a procedure may run part of its questions on another date (UK: retained EU law)
@@ -167,10 +151,7 @@ class Inquiry:
         rule = self.ruleset.in_force(rule_id, self.as_of)
         assert rule.test is not None, f"{rule_id} has no test"
         answer = rule.test(self)
-        self.steps.append(StepRecord(rule, answer))
-        if answer.ambiguities:
-            for amb in answer.ambiguities:
-                self.flag(amb)
+        self.record(rule, answer)
         if answer.value is None and block:
             self.need(*answer.missing)
         return answer.value
@@ -277,11 +258,13 @@ class RuleSet:
         return wrap
 
     def in_force(self, rule_id: str, day: date) -> Rule:
-        try:  # the versions found in force on that day so far
-            return self._in_force_cache[day][rule_id]
-        except KeyError:
-            found = self._in_force_cache.setdefault(day, {})[rule_id] = self._find(rule_id, day)
-            return found
+        on_day = self._in_force_cache.get(day)  # the versions found in force on that day so far
+        if on_day is None:
+            on_day = self._in_force_cache[day] = {}
+        found = on_day.get(rule_id)
+        if found is None:
+            found = on_day[rule_id] = self._find(rule_id, day)
+        return found
 
     def _find(self, rule_id: str, day: date) -> Rule:
         versions = self.rules.get(rule_id)
