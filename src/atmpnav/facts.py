@@ -551,7 +551,8 @@ def fact_value(path: str, value: Any) -> Any:
 
 def with_valid_fact(facts: ProductFacts, path: str, value: Any) -> ProductFacts:
     """A copy of ``facts`` with one fact set to a value already valid for it (from :func:`fact_value`): copied,
-    not validated again. The engine's exploration makes a copy per answer it tries, so this is its hot path."""
+    not validated again (nor is the cross-field check that an organ names its cells). The engine's exploration
+    makes a copy per answer it tries, so this is its hot path; input from a user goes through :func:`with_fact`."""
     parts = _parts(path)
     if len(parts) == 1:
         return facts.model_copy(update={path: value})
