@@ -1,8 +1,8 @@
 """Work per item counted in CPU instructions (valgrind's cachegrind), beside a baseline counted the same way.
 
 On a shared machine timings vary 1.5-3x from run to run, so a change of a few per cent cannot be seen in
-them; instruction counts, with a fixed hash seed, repeat to about 1 %. Each workload runs in a child process under
-``valgrind --tool=cachegrind --cache-sim=no`` three times: set-up only, set-up and the work, set-up and the
+them; instruction counts, with a fixed hash seed, repeat to about 1 %. Each workload runs in a child process
+under ``valgrind --tool=cachegrind --cache-sim=no`` three times: set-up only, set-up and the work, set-up and the
 baseline; the differences divided by the items are the instructions per item. The workloads:
 
   * the EU engine (``classify_one`` on validated facts), complete and 10 % unknown facts, beside pydantic's
@@ -14,7 +14,8 @@ Instructions are not time: pydantic-core's and scikit-learn's compiled code reti
 clock cycle than the Python interpreter, so the engine's ratio in time is lower than its ratio in
 instructions. Use this bench to measure a change, ``engine_speed.py`` and ``text_speed.py`` for the targets.
 Needs valgrind (Debian: ``apt-get install valgrind``); under it Python runs about 50x slower, so a run takes
-a few minutes. Run: ``.venv/bin/python bench/instructions.py [--items N]``.
+a few minutes. The texts are the first ``--texts`` scored descriptions, so compare counts of the same N.
+Run: ``.venv/bin/python bench/instructions.py [--items N] [--texts N]``.
 """
 
 from __future__ import annotations
