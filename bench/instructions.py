@@ -56,18 +56,10 @@ def _engine_child(mode: str, unknown: float, items: int) -> None:
 
 
 def _train_baseline(path: Path) -> None:
-    """The TF-IDF + LR baseline, trained once outside valgrind and pickled for the children (this file only)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
+    """The baseline of bench/text_speed.py, trained once outside valgrind and pickled for the children."""
+    from text_speed import tfidf_baseline
 
-    from accuracy import load_items
-
-    labelled = [i for i in load_items() if i.truth in ("GTMP", "sCTMP", "TEP", "not ATMP")]
-    model = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
-                          LogisticRegression(max_iter=2000, C=10.0))
-    model.fit([i.text for i in labelled], [i.truth for i in labelled])
-    path.write_bytes(pickle.dumps(model))
+    path.write_bytes(pickle.dumps(tfidf_baseline()))
 
 
 def _text_child(mode: str, items: int, model_path: str) -> None:

@@ -5,21 +5,12 @@ from __future__ import annotations
 import pytest
 
 from atmpnav.facts import ProductFacts, fact_value, with_fact, with_valid_fact
-from atmpnav.questions import QUESTIONS
+from atmpnav.questionnaire import candidate_values
 
 BASE = ProductFacts.model_validate({
     "for_human_administration": True,
     "cells_or_tissues": {"present": True, "source": "autologous"},
 })
-
-
-def _answers(path: str) -> list[object]:
-    question = QUESTIONS[path]
-    if question.kind == "bool":
-        return [True, False]
-    if question.kind == "list":
-        return [[], [question.options[0]]]
-    return list(question.options)
 
 
 @pytest.mark.parametrize("path", [
@@ -31,7 +22,7 @@ def _answers(path: str) -> list[object]:
     "device.integral",
 ])
 def test_the_unvalidated_copy_equals_the_validated_one(path: str) -> None:
-    for answer in _answers(path):
+    for answer in candidate_values(path):
         fast = with_valid_fact(BASE, path, fact_value(path, answer))
         assert fast == with_fact(BASE, path, answer), (path, answer)
         assert fast.model_dump() == with_fact(BASE, path, answer).model_dump()

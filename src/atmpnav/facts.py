@@ -511,14 +511,8 @@ def _parts(path: str) -> tuple[str, ...]:
 
 def get_fact(facts: ProductFacts, path: str) -> Any:
     """Value at a dotted path; an absent sub-record reads as None."""
-    parts = _parts(path)
-    if len(parts) == 1:  # the paths are one or two deep; these two cases are most reads of a run
-        return getattr(facts, path)
-    if len(parts) == 2:
-        block = getattr(facts, parts[0])
-        return None if block is None else getattr(block, parts[1])
     node: Any = facts
-    for part in parts:
+    for part in _parts(path):
         if node is None:
             return None
         node = getattr(node, part)
