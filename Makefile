@@ -49,6 +49,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/calibration.py
 	$(BIN)/python bench/batch_speed.py
 	$(BIN)/python bench/load_api.py
+	$(BIN)/python bench/records_scale.py
+	$(BIN)/python bench/text_speed.py
 	$(BIN)/python bench/accuracy.py
 
 docs: $(STAMP)

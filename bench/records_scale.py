@@ -88,6 +88,7 @@ def main() -> None:
         for name, small, large, ratio in rows:
             target = "≤ 1.5" if name != "verify" else "O(n), contrast"
             print(f"{name:<10}{small:>11.2f} ms{large:>14.2f} ms{ratio:>9.2f}   {target}")
+        print(f"load average (1 min) at the end: {os.getloadavg()[0]:.2f}")
         store.dispose_engines()
 
 

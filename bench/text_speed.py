@@ -16,6 +16,7 @@ Run:  .venv/bin/python bench/text_speed.py [--cases 100000] [--repeat 5]
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import subprocess
@@ -116,6 +117,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000, help="size of the synthetic precedent corpus")
     parser.add_argument("--repeat", type=int, default=5, help="runs per start-up figure and throughput passes")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     items = load_items()
     texts = [(i.text, i.indication) for i in items]
     base, text = startup(args.repeat)
@@ -130,6 +132,7 @@ def main() -> None:
     print(f"precedent search, {args.cases:,} synthetic cases: build {build:.2f} s (target <= 10 s); query median "
           f"{p50 * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms (target <= 20 ms); same queries on the shipped "
           f"{len(corpus())} cases: median {small * 1000:.3f} ms")
+    print(f"load average (1 min): {load_before:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
 
 
 if __name__ == "__main__":
