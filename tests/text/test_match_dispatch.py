@@ -1,6 +1,7 @@
 """The shortcuts of matching give what the plain patterns give: the alternation chosen by a word's first two
 characters matches exactly as the one chosen by its first character, a synonym skipped because its words
 are absent would have changed nothing, the alternations compiled for ASCII text match it as the others do,
+the first-letter look-aheads of the negation patterns change no match,
 a product type is said to begin only at a word start where its pattern
 says so (tests/text/test_defaults.py checks the types found), and the word starts of ASCII text are those of
 any text."""
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 from dataclasses import replace
 
 import pytest
@@ -18,6 +20,7 @@ from atmpnav.text.defaults import domain_defaults
 from atmpnav.text.extract import (
     Layer,
     _ascii_safe,
+    _first_chars,
     _next_chars,
     _word_starts,
     plain_ascii,
@@ -129,3 +132,35 @@ def test_ascii_compilation_is_used_only_where_it_matches_alike() -> None:
     assert not _ascii_safe(r"(a)\1")  # an unfamiliar construct
     assert plain_ascii("CAR-T cells\n") and not plain_ascii("γδ T cells") and not plain_ascii("a\x1cb")
     assert re.match(r"\s", "\x1c") and not re.match(r"\s", "\x1c", re.ASCII)  # why the separators are excluded
+
+
+_LOOKAHEAD = re.compile(r"\(\?=\[([a-z]+)\]\)")
+
+
+@pytest.mark.parametrize("name", ["boundary", "negation_before", "hedge"])
+def test_first_letter_look_ahead_changes_no_match(name: str) -> None:
+    """The clause-boundary, negation and hedge patterns open their words with a look-ahead for the first letters
+    (a shortcut): the words after it begin only with those letters, and without it the pattern matches the same."""
+    pattern = getattr(vocabulary(), name)
+    look_ahead = _LOOKAHEAD.search(pattern.pattern)
+    assert look_ahead is not None
+    letters = frozenset(look_ahead.group(1))
+    words = pattern.pattern[look_ahead.end():]  # the group the look-ahead opens runs to the end
+    assert _first_chars(words) is not None and _first_chars(words) <= letters
+    plain = re.compile(pattern.pattern[:look_ahead.start()] + words, pattern.flags)
+    for text in _texts():
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]
+        for m in re.finditer(r"\b\w", text):  # the words before a match end at a word start
+            before = text[max(0, m.start() - 60):m.start()]
+            assert bool(pattern.search(before)) == bool(plain.search(before))
+
+
+def test_a_class_of_letters_folds_as_the_letters_do() -> None:
+    """Case-insensitively, a class of the look-ahead's letters matches exactly the characters the letters match
+    (over all of Unicode: "K" and "ſ" fold to letters not among them)."""
+    letters = "".join(sorted({c for name in ("boundary", "negation_before", "hedge")
+                              for c in _LOOKAHEAD.search(getattr(vocabulary(), name).pattern).group(1)}))
+    in_class = re.compile(f"[{letters}]", re.IGNORECASE)
+    any_letter = re.compile("|".join(letters), re.IGNORECASE)
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert [m.start() for m in in_class.finditer(every)] == [m.start() for m in any_letter.finditer(every)]
