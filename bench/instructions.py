@@ -1,9 +1,10 @@
 """Work per item counted in CPU instructions (valgrind's cachegrind), beside a baseline counted the same way.
 
 On a shared machine timings vary 1.5-3x from run to run, so a change of a few per cent cannot be seen in
-them; instruction counts, with a fixed hash seed, repeat to about 1 %. Each workload runs in a child process
-under ``valgrind --tool=cachegrind --cache-sim=no`` three times: set-up only, set-up and the work, set-up and the
-baseline; the differences divided by the items are the instructions per item. The workloads:
+them; instruction counts, with a fixed hash seed and one BLAS thread, repeat to about 0.2 %. Each workload
+runs in a child process under ``valgrind --tool=cachegrind --cache-sim=no`` three times: set-up only, set-up
+and the work, set-up and the baseline; the differences divided by the items are the instructions per item.
+The workloads:
 
   * the EU engine (``classify_one`` on validated facts), complete and 10 % unknown facts, beside pydantic's
     validation of the same facts (the baseline of ``bench/engine_speed.py``);
@@ -68,7 +69,9 @@ def _text_child(mode: str, items: int, model_path: str) -> None:
 
     model = pickle.loads(Path(model_path).read_bytes())  # written by _train_baseline in this run
     texts = [(i.text, i.indication) for i in load_items()][:items]
-    for text, indication in texts[:5]:  # warm: the vocabulary, the precedent index, the text model
+    # warm, as bench/text_speed.py does: the vocabulary, the precedent index, the text model and the alternations
+    # each text's words need (compiled at first need), so the count is of the steady state text_speed times
+    for text, indication in texts:
         classify_text(text, indication, as_of=AS_OF, top=5)
         model.predict([text if not indication else f"{text} {indication}"])
     if mode == "work":
@@ -82,9 +85,11 @@ def _text_child(mode: str, items: int, model_path: str) -> None:
 def _count(valgrind: str, *child: str) -> int:
     command = [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
                sys.executable, __file__, "--child", *child]
-    # A fixed hash seed: string hashing decides dict and set layouts, and so a few per cent of the count.
+    # A fixed hash seed: string hashing decides dict and set layouts, and so a few per cent of the count. One BLAS
+    # thread: idle OpenBLAS threads spin, and their instructions moved the count by 10-20 % from run to run.
+    single = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
     done = subprocess.run(command, capture_output=True, text=True, check=False,
-                          env={**os.environ, "PYTHONHASHSEED": "0"})
+                          env={**os.environ, "PYTHONHASHSEED": "0", **single})
     found = _REFS.search(done.stderr)
     if done.returncode != 0 or found is None:
         raise SystemExit(f"the child run {' '.join(child)} failed:\n{done.stderr[-2000:]}")
