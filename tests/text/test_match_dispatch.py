@@ -135,9 +135,10 @@ def test_ascii_compilation_is_used_only_where_it_matches_alike() -> None:
 
 
 _LOOKAHEAD = re.compile(r"\(\?=\[([a-z]+)\]\)")
+_WITH_LOOK_AHEAD = ("boundary", "negation_before", "hedge")  # the vocabulary's patterns that open with one
 
 
-@pytest.mark.parametrize("name", ["boundary", "negation_before", "hedge"])
+@pytest.mark.parametrize("name", _WITH_LOOK_AHEAD)
 def test_first_letter_look_ahead_changes_no_match(name: str) -> None:
     """The clause-boundary, negation and hedge patterns open their words with a look-ahead for the first letters
     (a shortcut): the words after it begin only with those letters, and without it the pattern matches the same."""
@@ -146,19 +147,20 @@ def test_first_letter_look_ahead_changes_no_match(name: str) -> None:
     assert look_ahead is not None
     letters = frozenset(look_ahead.group(1))
     words = pattern.pattern[look_ahead.end():]  # the group the look-ahead opens runs to the end
-    assert _first_chars(words) is not None and _first_chars(words) <= letters
+    first = _first_chars(words)
+    assert first is not None and first <= letters
     plain = re.compile(pattern.pattern[:look_ahead.start()] + words, pattern.flags)
     for text in _texts():
         assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]
-        for m in re.finditer(r"\b\w", text):  # the words before a match end at a word start
-            before = text[max(0, m.start() - 60):m.start()]
+        for start, _, _ in _word_starts(text):  # the words before a match end at a word start
+            before = text[max(0, start - 60):start]
             assert bool(pattern.search(before)) == bool(plain.search(before))
 
 
 def test_a_class_of_letters_folds_as_the_letters_do() -> None:
     """Case-insensitively, a class of the look-ahead's letters matches exactly the characters the letters match
     (over all of Unicode: "K" and "ſ" fold to letters not among them)."""
-    letters = "".join(sorted({c for name in ("boundary", "negation_before", "hedge")
+    letters = "".join(sorted({c for name in _WITH_LOOK_AHEAD
                               for c in _LOOKAHEAD.search(getattr(vocabulary(), name).pattern).group(1)}))
     in_class = re.compile(f"[{letters}]", re.IGNORECASE)
     any_letter = re.compile("|".join(letters), re.IGNORECASE)
