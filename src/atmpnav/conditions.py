@@ -22,10 +22,8 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel
-
 from atmpnav.errors import DataFormatError
-from atmpnav.facts import ProductFacts
+from atmpnav.facts import ProductFacts, fact_layout
 from atmpnav.verdict import Verdict
 
 LEAF_OPS = ("is", "in", "not_in", "contains", "lt", "le", "gt", "ge", "known")
@@ -52,21 +50,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@lru_cache(maxsize=1)
-def _layout() -> tuple[tuple[str, tuple[str, ...] | None], ...]:
-    """Each top-level fact with the fields of its sub-record (None for a plain fact): fixed by the model."""
-    layout: list[tuple[str, tuple[str, ...] | None]] = []
-    for name, info in ProductFacts.model_fields.items():
-        block_types = [t for t in getattr(info.annotation, "__args__", ()) if isinstance(t, type)
-                       and issubclass(t, BaseModel)]
-        layout.append((name, tuple(block_types[0].model_fields) if block_types else None))
-    return tuple(layout)
-
-
 def build_context(facts: ProductFacts, verdict: Verdict | None) -> dict[str, Any]:
     """Facts and verdict as one flat mapping of dotted paths to plain values."""
     context: dict[str, Any] = {}
-    for name, subs in _layout():
+    for name, subs in fact_layout():
         value = getattr(facts, name)
         if subs is None:
             context[name] = _plain(value)
@@ -97,16 +84,23 @@ def _verdict_context(verdict: Verdict) -> dict[str, Any]:
 
 def context_values(facts: ProductFacts, verdict: Verdict, paths: tuple[str, ...]) -> tuple[Any, ...]:
     """The values :func:`build_context` gives at ``paths``, without building the rest of it (a cache key)."""
-    verdict_part = _verdict_context(verdict)
+    verdict_part: dict[str, Any] | None = None
     out: list[Any] = []
-    for path in paths:
-        if path.startswith("verdict."):
+    for of_verdict, path, head, sub in _split_paths(paths):
+        if of_verdict:
+            if verdict_part is None:
+                verdict_part = _verdict_context(verdict)
             out.append(verdict_part[path])
             continue
-        head, _, sub = path.partition(".")
         value = getattr(facts, head)
         out.append(_field(head, value, sub) if sub else _plain(value))
     return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def _split_paths(paths: tuple[str, ...]) -> tuple[tuple[bool, str, str, str], ...]:
+    """Each path as (of the verdict, path, top-level name, sub-record field): split once, read per verdict."""
+    return tuple((path.startswith("verdict."), path, *path.partition(".")[::2]) for path in paths)
 
 
 def _field(name: str, block: Any, sub: str) -> Any:

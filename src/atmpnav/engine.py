@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter, deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
-from pydantic import BaseModel
-
 from atmpnav.errors import InputError, UnknownNameError
-from atmpnav.facts import ProductFacts, fact_value, with_valid_fact
+from atmpnav.facts import ProductFacts, fact_layout, fact_value, with_valid_fact
 from atmpnav.law import JURISDICTIONS, priors
 from atmpnav.law.ambiguities import AMBIGUITIES
 from atmpnav.law.base import Blocked, Decision, Inquiry, RuleSet, StepRecord, Unresolved
 from atmpnav.questions import QUESTIONS
-from atmpnav.verdict import Envelope, Missing, Step, Verdict
+from atmpnav.verdict import AmbiguityNote, Envelope, Missing, Step, Verdict
 
 EXPLORE_BUDGET = 64  # rule-set runs spent estimating likely_outcome for an undetermined verdict
 UNRESOLVED = "(unresolved)"
@@ -158,9 +157,10 @@ def _steps(inquiry: Inquiry) -> tuple[list[Step], list[str], list[str]]:
     return steps, list(fired), uncertain
 
 
-def _ambiguity_note(code: str) -> dict[str, str]:
+@cache
+def _ambiguity_note(code: str) -> AmbiguityNote:
     found = AMBIGUITIES[code]
-    return {"id": found.id, "title": found.title, "explanation": found.explanation}
+    return AmbiguityNote(id=found.id, title=found.title, explanation=found.explanation)
 
 
 @cache
@@ -235,12 +235,15 @@ def _decided_verdict(rules: RuleSet, inquiry: Inquiry, decision: Decision, **ext
         # Decided on a contested point of law: no probability can be measured for that, so none is stated.
         data["confidence"] = None
         data["notes"].append("The rules decided, but on an open point of law ("
-                             + ", ".join(a["id"] for a in data["ambiguities"])
+                             + ", ".join(a.id for a in data["ambiguities"])
                              + "): no confidence figure is given; see the explanation of each.")
     return Verdict.model_validate(data)
 
 
 CASES_SHOWN = 6  # answer combinations spelt out in a by-cases note; the rest are counted
+# A decision but its regime: what every case must agree on (read once from the dataclass, so a field added to
+# Decision is compared too).
+_shape = attrgetter(*(f.name for f in fields(Decision) if f.name != "regime"))
 
 
 def _settled_by_cases(rules: RuleSet, blocked: Inquiry, explored: Exploration) -> Verdict | None:
@@ -252,8 +255,8 @@ def _settled_by_cases(rules: RuleSet, blocked: Inquiry, explored: Exploration) -
     leaves = explored.leaves
     if not explored.complete or not leaves:
         return None
-    shape = replace(leaves[0].decision, regime=None)
-    if any(replace(leaf.decision, regime=None) != shape for leaf in leaves[1:]):
+    shape = _shape(leaves[0].decision)
+    if any(_shape(leaf.decision) != shape for leaf in leaves[1:]):
         return None
     regimes = list(dict.fromkeys(leaf.decision.regime for leaf in leaves))
     if len(regimes) > 1 and None in regimes:  # "regime open" would name only the cases that have one
@@ -279,7 +282,7 @@ def _settled_by_cases(rules: RuleSet, blocked: Inquiry, explored: Exploration) -
     merged.origin = blocked.origin or (origins.pop() if len(origins) == 1 else None)
     merged.notes = list(dict.fromkeys([*blocked.notes, *(n for n in leaves[0].inquiry.notes
                                                          if all(n in leaf.inquiry.notes for leaf in leaves))]))
-    merged.notes.append(_cases_note(shape.outcome, leaves, shown, regimes))
+    merged.notes.append(_cases_note(leaves[0].decision.outcome, leaves, shown, regimes))
     regime_open = [r for r in regimes if r] if len(regimes) > 1 else []
     decision = replace(leaves[0].decision, regime=regimes[0] if len(regimes) == 1 else None)
     return _decided_verdict(rules, merged, decision, regime_open=regime_open, decided_by_cases=True)
@@ -344,12 +347,12 @@ _NOT_COUNTED = frozenset({"name", "description", "indication", "special_category
 def _facts_given(facts: ProductFacts) -> int:
     """The facts known: each known top-level fact, and each known fact of a sub-record or map."""
     count = 0
-    for name in ProductFacts.model_fields:
+    for name, subs in fact_layout():
         value = getattr(facts, name)
         if value is None or name in _NOT_COUNTED:
             continue
-        if isinstance(value, BaseModel):
-            count += sum(getattr(value, sub) is not None for sub in type(value).model_fields)
+        if subs is not None:
+            count += sum(getattr(value, sub) is not None for sub in subs)
         elif isinstance(value, dict):
             count += sum(v is not None for v in value.values())
         else:

@@ -504,6 +504,17 @@ class ProductFacts(Strict):
         return self
 
 
+@cache
+def fact_layout() -> tuple[tuple[str, tuple[str, ...] | None], ...]:
+    """Each top-level fact with the fields of its sub-record (None for a plain fact): fixed by the model."""
+    layout: list[tuple[str, tuple[str, ...] | None]] = []
+    for name, info in ProductFacts.model_fields.items():
+        block_types = [t for t in getattr(info.annotation, "__args__", ()) if isinstance(t, type)
+                       and issubclass(t, BaseModel)]
+        layout.append((name, tuple(block_types[0].model_fields) if block_types else None))
+    return tuple(layout)
+
+
 @lru_cache(maxsize=256)
 def _parts(path: str) -> tuple[str, ...]:
     return tuple(path.split("."))

@@ -57,9 +57,10 @@ class Missing(BaseModel):
 
 
 class AmbiguityNote(BaseModel):
-    """An open point of law the verdict meets (A1-A20), explained where it is shown."""
+    """An open point of law the verdict meets (A1-A20), explained where it is shown. Immutable: shared between
+    verdicts (engine._ambiguity_note)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
     title: str

@@ -91,7 +91,8 @@ def matching(verdict: Verdict, facts: ProductFacts) -> Matches:
     The result is shared: read it, never change it."""
     code = verdict.jurisdiction
     day = date.fromisoformat(verdict.as_of) if verdict.as_of else date.today()
-    key = (code, day, *(_hashable(v) for v in context_values(facts, verdict, _paths_read(code))))
+    values = context_values(facts, verdict, _paths_read(code))
+    key = (code, day, *[tuple(v) if isinstance(v, list) else v for v in values])  # a list made hashable
     found = _matches.get(key)
     if found is None:
         if len(_matches) >= MATCH_CACHE_SIZE:
@@ -121,10 +122,6 @@ def _match(code: str, day: date, context: dict[str, Any]) -> Matches:
 def _paths_read(code: str) -> tuple[str, ...]:
     records, definitions = load_incentives().get(code, ((), {}))
     return tuple(sorted(set().union(*(paths_read(r.when, definitions) for r in records))))
-
-
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def incentive_consequences(verdict: Verdict, facts: ProductFacts) -> list[Consequence]:

@@ -151,7 +151,10 @@ class Inquiry:
         rule = self.ruleset.in_force(rule_id, self.as_of)
         assert rule.test is not None, f"{rule_id} has no test"
         answer = rule.test(self)
-        self.record(rule, answer)
+        self.steps.append(StepRecord(rule, answer))  # what record() does, without its lookup: the hot path
+        if answer.ambiguities:
+            for amb in answer.ambiguities:
+                self.flag(amb)
         if answer.value is None and block:
             self.need(*answer.missing)
         return answer.value
@@ -258,13 +261,11 @@ class RuleSet:
         return wrap
 
     def in_force(self, rule_id: str, day: date) -> Rule:
-        on_day = self._in_force_cache.get(day)  # the versions found in force on that day so far
-        if on_day is None:
-            on_day = self._in_force_cache[day] = {}
-        found = on_day.get(rule_id)
-        if found is None:
-            found = on_day[rule_id] = self._find(rule_id, day)
-        return found
+        try:  # the versions found in force on that day so far (asked on every step: subscripts, no calls)
+            return self._in_force_cache[day][rule_id]
+        except KeyError:
+            found = self._in_force_cache.setdefault(day, {})[rule_id] = self._find(rule_id, day)
+            return found
 
     def _find(self, rule_id: str, day: date) -> Rule:
         versions = self.rules.get(rule_id)
