@@ -284,7 +284,7 @@ def _settled_by_cases(rules: RuleSet, blocked: Inquiry, explored: Exploration) -
                                                          if all(n in leaf.inquiry.notes for leaf in leaves))]))
     merged.notes.append(_cases_note(leaves[0].decision.outcome, leaves, shown, regimes))
     regime_open = [r for r in regimes if r] if len(regimes) > 1 else []
-    decision = replace(leaves[0].decision, regime=regimes[0] if len(regimes) == 1 else None)
+    decision = leaves[0].decision if len(regimes) == 1 else replace(leaves[0].decision, regime=None)
     return _decided_verdict(rules, merged, decision, regime_open=regime_open, decided_by_cases=True)
 
 
