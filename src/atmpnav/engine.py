@@ -13,7 +13,7 @@ from atmpnav.errors import InputError, UnknownNameError
 from atmpnav.facts import ProductFacts, fact_layout, fact_value, with_valid_fact
 from atmpnav.law import JURISDICTIONS, priors
 from atmpnav.law.ambiguities import AMBIGUITIES
-from atmpnav.law.base import Blocked, Decision, Inquiry, RuleSet, StepRecord, Unresolved
+from atmpnav.law.base import Answer, Blocked, Decision, Inquiry, Rule, RuleSet, StepRecord, Unresolved
 from atmpnav.questions import QUESTIONS
 from atmpnav.verdict import AmbiguityNote, Envelope, Missing, Step, Verdict
 
@@ -127,34 +127,41 @@ def _all_answers_tried(fact: str) -> bool:
 
 
 STEP_CACHE_SIZE = 8192  # distinct steps kept; equal (rule, answer) pairs recur across verdicts
-_step_cache: dict[tuple[Any, ...], Step] = {}
+_step_cache: dict[tuple[Any, ...], tuple[Step, str | None]] = {}
 
 
 def _steps(inquiry: Inquiry) -> tuple[list[Step], list[str], list[str]]:
     """The explained steps, the rules that fired (ordered, once each) and the notes of uncertain readings that
     answered. A step is immutable and fully given by its rule version and answer, so equal ones are built
-    (validated) once and shared: building them was a third of the time of a verdict."""
+    (validated) once and shared, with their note: building them was a third of the time of a verdict."""
     steps = []
     fired: dict[str, None] = {}
     uncertain: list[str] = []
     for record in inquiry.steps:
         rule, answer = record.rule, record.answer
-        value = answer.value
-        key = (rule, value, answer.because, answer.facts)  # a Rule hashes by identity
-        step = _step_cache.get(key)
-        if step is None:
+        key = (rule, answer.value, answer.because, answer.facts)  # a Rule hashes by identity
+        built = _step_cache.get(key)
+        if built is None:
             if len(_step_cache) >= STEP_CACHE_SIZE:
                 _step_cache.clear()
-            step = _step_cache[key] = Step(rule=rule.id, question=rule.question, answer=answer.label,
-                                           basis=rule.citation, explanation=answer.because,
-                                           confidence=rule.confidence, facts=list(answer.facts))
+            built = _step_cache[key] = _built_step(rule, answer)
+        step, uncertain_note = built
         steps.append(step)
-        if value is None:
+        if answer.value is None:
             continue
         fired[rule.id] = None
-        if value is not False and rule.reading and (rule.confidence == "U" or rule.reading.startswith("[U]")):
-            uncertain.append(f"{rule.id}: {rule.reading}")
+        if uncertain_note:
+            uncertain.append(uncertain_note)
     return steps, list(fired), uncertain
+
+
+def _built_step(rule: Rule, answer: Answer) -> tuple[Step, str | None]:
+    """The step, and the note of the rule's uncertain reading when the answer rests on it (a yes or a value)."""
+    step = Step(rule=rule.id, question=rule.question, answer=answer.label, basis=rule.citation,
+                explanation=answer.because, confidence=rule.confidence, facts=list(answer.facts))
+    uncertain = (answer.value is not None and answer.value is not False and bool(rule.reading)
+                 and (rule.confidence == "U" or rule.reading.startswith("[U]")))
+    return step, f"{rule.id}: {rule.reading}" if uncertain else None
 
 
 @cache

@@ -119,7 +119,7 @@ class StepRecord:
     answer: Answer
 
 
-@dataclass
+@dataclass(slots=True)
 class Inquiry:
     """One run of a rule set over facts at a date: the facts, the steps, what is missing."""
 
@@ -176,7 +176,7 @@ class Inquiry:
 
     def note(self, rule_id: str, value: bool | str, because: str, facts: Iterable[str] = ()) -> None:
         """Record a step whose answer the procedure itself establishes (priority rules, outcomes)."""
-        self.record(rule_id, Answer(value, because, tuple(facts)))
+        self.steps.append(StepRecord(self.rule(rule_id), Answer(value, because, tuple(facts))))  # no ambiguities
 
     def judge(self, path: str, derived: Derivation) -> Answer:
         """Settle a legal judgement: derived from observable facts; a stated value overrides the
