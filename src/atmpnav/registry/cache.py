@@ -86,6 +86,11 @@ class Snapshot:
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def memoized(self, key: Any) -> Any | None:
+        """The value :meth:`memo` keeps for ``key``, or None if it was not computed for this generation."""
+        found = self._memo.get(key, _MISSING)
+        return None if found is _MISSING else found
+
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """``compute()`` once per key for this generation (bounded; values must not be mutated)."""
         found = self._memo.get(key, _MISSING)
@@ -134,6 +139,13 @@ def snapshot(engine: Engine) -> Snapshot:
         loaded = _load(engine)
         _snapshots[key] = loaded
         return loaded
+
+
+def loaded_snapshot(engine: Engine) -> Snapshot | None:
+    """The snapshot of the current generation if this process has loaded it, else None: it reads only the
+    generation (one query), never the registry itself."""
+    found = _snapshots.get(engine.url.render_as_string(hide_password=True))
+    return found if found is not None and found.generation == generation(engine) else None
 
 
 def clear() -> None:

@@ -59,7 +59,7 @@ async def classify(body: schemas.ClassifyRequest) -> Response:
         envelope = await run_in_threadpool(
             classify_input, None, body.text, body.indication, body.jurisdictions, body.as_of, top=body.top
         )
-    return json_response(envelope.to_json_dict())
+    return json_response(envelope.to_json())
 
 
 @router.get("/precedents", tags=["classify"], summary="Search known cases", response_model=list[Precedent])

@@ -9,10 +9,12 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from markupsafe import Markup
 from sqlalchemy.engine import Engine
 from starlette.responses import HTMLResponse, Response
 
+from atmpnav.web import auth
 from atmpnav.web.dependencies import Db
 from atmpnav.web.pages import page, query_string
 from atmpnav.web.templating import templates
@@ -65,18 +67,38 @@ Filters = Annotated[RegistryFilters, Depends(registry_filters)]
 
 
 @router.get("/registry")
-def registry(
+async def registry(
     request: Request,
     engine: Db,
     filters: Filters,
     page_no: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = PAGE_SIZES[0],
 ) -> HTMLResponse:
+    """The registry list. Its content depends only on the registry's generation, the query and the day, so it
+    is rendered once per generation; showing it again reads only the generation (one query). On SQLite, a file
+    read in this process, that runs on the event loop (under load the threadpool hop cost about a third of the
+    page); to render the content, to look up the user, or on a database server (a network round trip), the
+    page is made in the threadpool."""
+    from atmpnav.registry.cache import loaded_snapshot
+
+    key = ("registry-page", *astuple(filters), page_no, per_page, date.today())
+    if engine.dialect.name == "sqlite" and not auth.user_lookup_reads_database(request):
+        snapshot = loaded_snapshot(engine)
+        content = snapshot.memoized(key) if snapshot is not None else None
+        if content is not None:
+            return _registry_page(request, content)
+    return await run_in_threadpool(_rendered_registry, request, engine, filters, page_no, per_page, key)
+
+
+def _rendered_registry(request: Request, engine: Engine, filters: RegistryFilters, page_no: int, per_page: int,
+                       key: tuple[Any, ...]) -> HTMLResponse:
     from atmpnav.registry.queries import current
 
-    # The content depends only on the registry's generation, the query and the day: rendered once.
-    key = ("registry-page", *astuple(filters), page_no, per_page, date.today())
     content = current(engine).memo(key, lambda: _registry_content(engine, filters, page_no, per_page))
+    return _registry_page(request, content)
+
+
+def _registry_page(request: Request, content: Markup) -> HTMLResponse:
     return page(request, "registry.html", {"section": "registry", "content": content})
 
 

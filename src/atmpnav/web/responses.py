@@ -10,5 +10,6 @@ from starlette.responses import Response
 
 
 def json_response(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
-    body = to_json(data, inf_nan_mode="null")
+    """``data`` serialized; ``bytes`` are taken as JSON serialized already (``Envelope.to_json``)."""
+    body = data if isinstance(data, bytes) else to_json(data, inf_nan_mode="null")
     return Response(body, status_code=status_code, media_type="application/json", headers=headers)
