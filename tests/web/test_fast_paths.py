@@ -37,7 +37,7 @@ def _rendered(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     real = registry_pages._rendered_registry
 
     def counting(*args: Any) -> Any:
-        made.append(args[3:5])
+        made.append(args)
         return real(*args)
 
     monkeypatch.setattr(registry_pages, "_rendered_registry", counting)
