@@ -151,10 +151,7 @@ class Inquiry:
         rule = self.ruleset.in_force(rule_id, self.as_of)
         assert rule.test is not None, f"{rule_id} has no test"
         answer = rule.test(self)
-        self.steps.append(StepRecord(rule, answer))  # what record() does, without its lookup: the hot path
-        if answer.ambiguities:
-            for amb in answer.ambiguities:
-                self.flag(amb)
+        self._append(rule, answer)
         if answer.value is None and block:
             self.need(*answer.missing)
         return answer.value
@@ -168,15 +165,18 @@ class Inquiry:
         return []
 
     def record(self, rule: Rule | str, answer: Answer) -> None:
-        if isinstance(rule, str):
-            rule = self.rule(rule)
-        self.steps.append(StepRecord(rule, answer))
-        for amb in answer.ambiguities:
-            self.flag(amb)
+        self._append(self.rule(rule) if isinstance(rule, str) else rule, answer)
 
     def note(self, rule_id: str, value: bool | str, because: str, facts: Iterable[str] = ()) -> None:
         """Record a step whose answer the procedure itself establishes (priority rules, outcomes)."""
-        self.steps.append(StepRecord(self.rule(rule_id), Answer(value, because, tuple(facts))))  # no ambiguities
+        self._append(self.rule(rule_id), Answer(value, because, tuple(facts)))
+
+    def _append(self, rule: Rule, answer: Answer) -> None:
+        """The one place a step is recorded, with the ambiguities its answer meets."""
+        self.steps.append(StepRecord(rule, answer))
+        if answer.ambiguities:
+            for amb in answer.ambiguities:
+                self.flag(amb)
 
     def judge(self, path: str, derived: Derivation) -> Answer:
         """Settle a legal judgement: derived from observable facts; a stated value overrides the
