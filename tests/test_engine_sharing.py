@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from pydantic import BaseModel, ValidationError
 
 from atmpnav.engine import _facts_given, _shape, classify_one
-from atmpnav.facts import ProductFacts, fact_layout
+from atmpnav.facts import ProductFacts, fact_layout, fact_reader, get_fact
 from atmpnav.law.ambiguities import AMBIGUITIES
 from atmpnav.law.base import Decision
 from tests.strategies import product_facts
@@ -84,3 +84,25 @@ def test_the_layout_names_every_field_and_each_sub_record():
     assert layout["cells_or_tissues"] == tuple(ProductFacts.model_fields["cells_or_tissues"].annotation.__args__[0]
                                                .model_fields)
     assert layout["claimed_purpose"] is None
+
+
+def _walk(facts: ProductFacts, path: str):
+    """A fact read as first written: the path split and walked, an absent sub-record reading as None."""
+    node = facts
+    for part in path.split("."):
+        if node is None:
+            return None
+        node = getattr(node, part)
+    return node
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(product_facts())
+def test_the_fact_readers_read_every_path_as_the_walk_does(facts: ProductFacts):
+    paths = [name if subs is None else f"{name}.{sub}" for name, subs in fact_layout() for sub in (subs or [None])]
+    paths += [name for name, subs in fact_layout() if subs is not None]  # a whole sub-record, too
+    for path in paths:
+        assert fact_reader(path)(facts) == _walk(facts, path), path
+        assert get_fact(facts, path) == _walk(facts, path), path
+    deeper = "cells_or_tissues.source.value"  # no fact is this deep; the reader still walks it
+    assert fact_reader(deeper)(facts) == _walk(facts, deeper)

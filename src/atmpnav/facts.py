@@ -7,8 +7,10 @@ sub-record with ``present: null`` means "not known whether it has any".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from functools import cache, lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -522,12 +524,34 @@ def _parts(path: str) -> tuple[str, ...]:
 
 def get_fact(facts: ProductFacts, path: str) -> Any:
     """Value at a dotted path; an absent sub-record reads as None."""
-    node: Any = facts
-    for part in _parts(path):
-        if node is None:
-            return None
-        node = getattr(node, part)
-    return node
+    return fact_reader(path)(facts)
+
+
+@cache
+def fact_reader(path: str) -> Callable[[ProductFacts], Any]:
+    """The function that reads the fact at ``path`` (an absent sub-record reads as None), made once per path:
+    the rules read facts on every step, so the path is not split and walked again on each read."""
+    parts = _parts(path)
+    if len(parts) == 1:
+        return attrgetter(path)
+    if len(parts) == 2:
+        block_of, value_of = attrgetter(parts[0]), attrgetter(parts[1])
+
+        def read_in_block(facts: ProductFacts) -> Any:
+            block = block_of(facts)
+            return None if block is None else value_of(block)
+
+        return read_in_block
+
+    def read(facts: ProductFacts) -> Any:
+        node: Any = facts
+        for part in parts:
+            if node is None:
+                return None
+            node = getattr(node, part)
+        return node
+
+    return read
 
 
 def with_fact(facts: ProductFacts, path: str, value: Any) -> ProductFacts:
