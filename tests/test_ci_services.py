@@ -23,3 +23,10 @@ def test_pango_and_fonts_are_available_for_the_pdf_report() -> None:
 
     assert HTML(string="<p>ok</p>").write_pdf(), ".ci/run must install Pango and fonts (scripts/ci-documents.sh)"
     assert Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").exists()
+
+
+def test_the_engine_and_the_rule_sets_run_compiled() -> None:
+    from atmpnav import compiled
+
+    assert compiled.STATUS == "compiled (mypyc)", (
+        f"`make test` compiles them (scripts/compile_rules.py; .ci/run installs a C compiler): {compiled.STATUS}")

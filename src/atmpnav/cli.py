@@ -304,11 +304,12 @@ def _mount_subcommands() -> None:
 @app.command()
 def info(as_json: AsJson = False) -> None:
     """Where the data lives (data directory, database URL) and the versions in use."""
-    from atmpnav import __version__
+    from atmpnav import __version__, compiled
     from atmpnav.law import JURISDICTIONS
 
     data: dict[str, Any] = {"version": __version__,
-                            "rule_sets": {k: v.version for k, v in JURISDICTIONS.items()}}
+                            "rule_sets": {k: v.version for k, v in JURISDICTIONS.items()},
+                            "engine": compiled.STATUS}  # compiled (mypyc) or interpreted, and why
     from atmpnav.records.anchors import anchor_path
     from atmpnav.records.keys import key_path
     from atmpnav.store import describe

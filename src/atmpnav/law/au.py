@@ -11,6 +11,7 @@ therapy prescription medicine.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from atmpnav.facts import (
     SUBSTANTIAL_MANIPULATIONS,
@@ -136,7 +137,7 @@ def _other_excluded(c: Inquiry) -> Answer:
                   ("cells_or_tissues.tissue_origin", "cells_or_tissues.manipulations"))
 
 
-_X3 = dict(title="Excluded goods: organs, fresh HPC, reproductive tissue",
+_X3: dict[str, Any] = dict(title="Excluded goods: organs, fresh HPC, reproductive tissue",
            question="Is it a fresh viable organ for direct donor-to-host transplantation, fresh haematopoietic "
            "progenitor cells, or reproductive tissue for assisted reproductive therapy?")
 _FRESH = "Fresh HPC are read as HPC for haematopoietic reconstitution that are not frozen or cryopreserved."
@@ -196,7 +197,9 @@ def _not_biological(c: Inquiry) -> Answer:
         hpc = _haematopoietic(c)
         if hpc is None:
             # Ask only what is still open: the steps, and the observable facts behind "same function".
-            unknown = ("cells_or_tissues.manipulations",) if c.fact("cells_or_tissues.manipulations") is None else ()
+            unknown: tuple[str, ...] = ()
+            if c.fact("cells_or_tissues.manipulations") is None:
+                unknown = ("cells_or_tissues.manipulations",)
             if same_function(c) is None:
                 unknown += missing_for(c, "cells_or_tissues.same_essential_function")
             return Answer(None, "Whether these are haematopoietic progenitor cells for haematopoietic "
@@ -210,7 +213,7 @@ def _not_biological(c: Inquiry) -> Answer:
     return Answer(True, "A recombinant or other biological medicine without cells is not a biological.", paths)
 
 
-_NOT = dict(title="Specified not to be biologicals",
+_NOT: dict[str, Any] = dict(title="Specified not to be biologicals",
             reading="Haematopoietic progenitor cells are read as not expanded or genetically modified; expanded or "
             "modified HPC products are classified as biologicals.",
             question="Is it haematopoietic progenitor cells for haematopoietic reconstitution, blood or a blood "
@@ -245,7 +248,7 @@ def _excluded(c: Inquiry) -> Answer:
                   "hospital, not advertised to consumers: excluded from TGA regulation.", paths)
 
 
-_EXCL = dict(title="Excluded autologous HCT product",
+_EXCL: dict[str, Any] = dict(title="Excluded autologous HCT product",
              question="Are the patient's own cells collected under a registered practitioner's clinical care, made "
              "by that practitioner (or under their supervision) in a hospital for that patient, and not advertised "
              "to consumers?")

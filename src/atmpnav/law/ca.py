@@ -11,6 +11,7 @@ recombinant proteins and fecal microbiota are Schedule D drugs too but not advan
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from atmpnav.facts import (
     CellForm,
@@ -220,7 +221,7 @@ def _exclusions(c: Inquiry) -> Answer:
     return Answer("none", "None of s. 3(1)(c), (d) or (h) applies.", tuple(paths))
 
 
-_S3 = dict(title="Products the CTO Regulations do not apply to",
+_S3: dict[str, Any] = dict(title="Products the CTO Regulations do not apply to",
            question="Is it one of the products listed in s. 3(1): blood (h), heart valves or dura mater (c), or cells "
            "with a systemic effect that depend on their metabolic activity (d)?")
 CA.add(Rule("CA-C2", citation=f"{CTO}, s. 3(1) (text before 2020-02-04)", confidence="U", test=_exclusions,

@@ -185,7 +185,7 @@ def _gene_transfer(c: Inquiry) -> Answer:
 def kind(c: Inquiry) -> Answer:
     paths = ("nucleic_acid.present", "device.present", "device.integral", "device.own_medical_purpose",
              "claimed_purpose")
-    gene = False
+    gene: bool | str = False
     if c.fact("nucleic_acid.present") is True:
         transfer = _gene_transfer(c)
         if transfer.value is None:

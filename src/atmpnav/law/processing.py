@@ -39,7 +39,8 @@ def minimal_manipulation(c: Inquiry, override: str) -> Answer:
 
 def homologous_use(c: Inquiry, override: str) -> Answer:
     """Whether the cells do the same basic function in the recipient; ``override`` is the jurisdiction's fact."""
-    value, paths, derived = c.fact(override), (override,), ""
+    value, derived = c.fact(override), ""
+    paths: tuple[str, ...] = (override,)
     if value is None:
         value = judged(c, "cells_or_tissues.same_essential_function")
         paths = (override, "cells_or_tissues.same_essential_function")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from atmpnav.facts import AdministrationRoute, CellSource, IntendedAction, Viability
-from atmpnav.law.base import Answer, Inquiry, Rule
+from atmpnav.law.base import Answer, Confidence, Inquiry, Rule
 from atmpnav.law.eu.common import (
     ATMP_REGULATION,
     BEFORE_SOHO,
@@ -168,5 +170,5 @@ for _id, _title, _q, _cit, _conf, _because in [
      "EMA classification of in vitro-derived platelets (IPQ report)", "V",
      "Anucleate products are not cells in the sense of the definitions: not ATMPs."),
 ]:
-    EU.add(Rule(_id, _title, _q, _cit, _conf, _applies(_because),
+    EU.add(Rule(_id, _title, _q, _cit, cast(Confidence, _conf), _applies(_because),
                 valid_from=ATMP_REGULATION))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from atmpnav.law.base import Answer, Inquiry, Rule
+from atmpnav.law.base import Answer, Confidence, Inquiry, Rule
 from atmpnav.law.eu.common import (
     ATMP_REGULATION,
     DIR,
@@ -57,7 +57,7 @@ def hospital_exemption(c: Inquiry) -> Answer:
                   ambiguities=("A16",))
 
 
-_REFERENCE = [
+_REFERENCE: list[tuple[str, str, str, str, Confidence]] = [
     ("EU-S4", "Veterinary products are out of scope", "Is the product for human use?", f"{REG}, Art 2(1)(a)", "V"),
     ("EU-M6", "Reconstitution after batch release", "Are thawing, washing or dilution at the bedside manufacturing?",
      "EudraLex Vol 4 Part IV, ch.16", "K"),

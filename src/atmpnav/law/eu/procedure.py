@@ -157,7 +157,7 @@ def _no_cells_regime(c: Inquiry) -> Decision:
     return _not_atmp("chemical_medicinal_product")
 
 
-def _substantial(c: Inquiry) -> bool | None:
+def _substantial(c: Inquiry) -> bool | str | None:
     """DP-5: substantial manipulation, three-valued; records the M rules that apply and the judgement (EU-M3)."""
     manipulations = c.fact("cells_or_tissues.manipulations")
     given = c.fact("cells_or_tissues.substantially_manipulated")

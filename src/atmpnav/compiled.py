@@ -1,0 +1,130 @@
+"""The engine and the rule sets compiled to C by mypyc, used only while they are exactly their sources.
+
+``make compile`` (``scripts/compile_rules.py``; it needs a C compiler and the dev extra) compiles the modules of
+:data:`COMPILED_MODULES` next to their sources and writes :data:`MANIFEST`: the sha256 of each source and the
+interpreter it was compiled for. Python imports a compiled module in preference to its source, even after the
+source was edited, so :func:`choose` (called when ``atmpnav`` is first imported, before any of these modules)
+checks the manifest and, unless every source still has the digest it was compiled from, makes Python import the
+sources instead. The results are the same either way (``tests/test_compiled_rules.py`` compares them); only the
+speed differs. ``ATMPNAV_INTERPRETED=1`` runs the sources regardless. See docs/jurisdictions.md, "Compiled rules".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import sys
+from collections.abc import Sequence
+from importlib.abc import MetaPathFinder
+from importlib.machinery import EXTENSION_SUFFIXES, ModuleSpec
+from pathlib import Path
+from types import ModuleType
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SOURCE_ROOT = PACKAGE_DIR.parent
+MANIFEST = PACKAGE_DIR / "compiled.json"
+GROUP = "atmpnav.compiled_rules"  # mypyc's shared library of the group: atmpnav/compiled_rules__mypyc.*.so
+INTERPRETED_VARIABLE = "ATMPNAV_INTERPRETED"
+
+# The engine and every rule set with the helpers they share: the code each verdict runs. Not the package
+# __init__ modules (they only register rule sets), nor the pydantic models (validated by pydantic-core already).
+COMPILED_MODULES = (
+    "atmpnav.engine",
+    "atmpnav.law.base",
+    "atmpnav.law.judgements",
+    "atmpnav.law.processing",
+    "atmpnav.law.shared_tests",
+    "atmpnav.law.eu.common",
+    "atmpnav.law.eu.scope",
+    "atmpnav.law.eu.demarcation",
+    "atmpnav.law.eu.gene_therapy",
+    "atmpnav.law.eu.manipulation",
+    "atmpnav.law.eu.essential_function",
+    "atmpnav.law.eu.cell_therapy",
+    "atmpnav.law.eu.tissue_engineering",
+    "atmpnav.law.eu.combined",
+    "atmpnav.law.eu.pathway",
+    "atmpnav.law.eu.procedure",
+    "atmpnav.law.uk",
+    "atmpnav.law.us",
+    "atmpnav.law.ch",
+    "atmpnav.law.jp",
+    "atmpnav.law.ca",
+    "atmpnav.law.au",
+    "atmpnav.law.kr",
+)
+
+STATUS = "interpreted (not checked yet)"  # set by choose(): what this process runs
+
+
+def source_path(module: str) -> Path:
+    return SOURCE_ROOT.joinpath(*module.split(".")).with_suffix(".py")
+
+
+EXT_SUFFIX = EXTENSION_SUFFIXES[0]  # this interpreter's, e.g. .cpython-311-x86_64-linux-gnu.so
+
+
+def compiled_path(module: str) -> Path:
+    return SOURCE_ROOT.joinpath(*module.split(".")).with_suffix(EXT_SUFFIX)
+
+
+def digest(path: Path) -> str:
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def manifest_of(modules: Sequence[str] = COMPILED_MODULES) -> dict[str, object]:
+    """What a build of ``modules`` from the current sources records (scripts/compile_rules.py writes it)."""
+    return {"interpreter": sys.implementation.cache_tag, "ext_suffix": EXT_SUFFIX,
+            "modules": {module: digest(source_path(module)) for module in modules}}
+
+
+def why_not_compiled(manifest_file: Path = MANIFEST, *, environment: bool = True) -> str | None:
+    """None when the compiled modules may be used; otherwise the reason the sources run instead (``environment``:
+    whether :data:`INTERPRETED_VARIABLE` counts)."""
+    if environment and os.environ.get(INTERPRETED_VARIABLE, "") not in ("", "0"):
+        return f"{INTERPRETED_VARIABLE} is set"
+    if not manifest_file.exists():
+        return "not compiled (make compile)"
+    try:
+        recorded = json.loads(manifest_file.read_text(encoding="utf-8"))
+        modules = recorded["modules"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"{manifest_file.name} cannot be read"
+    if (recorded.get("interpreter"), recorded.get("ext_suffix")) != (sys.implementation.cache_tag, EXT_SUFFIX):
+        return "compiled for another Python"
+    if sorted(modules) != sorted(COMPILED_MODULES):
+        return "compiled from another list of modules"
+    missing = [m for m in COMPILED_MODULES if not compiled_path(m).exists()]
+    if missing:
+        return f"compiled modules missing: {', '.join(missing)}"
+    changed = [m for m in COMPILED_MODULES if not source_path(m).exists() or digest(source_path(m)) != modules[m]]
+    if changed:
+        return f"sources changed since compiled: {', '.join(changed)} (make compile)"
+    return None
+
+
+class _Sources(MetaPathFinder):
+    """Imports the listed modules from their sources, where a stale compiled module would shadow them."""
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None,
+                  ) -> ModuleSpec | None:
+        if fullname not in COMPILED_MODULES:
+            return None
+        return importlib.util.spec_from_file_location(fullname, source_path(fullname))
+
+
+def choose() -> str:
+    """Use the compiled modules if they are current, else the sources (all or none: compiled modules call each
+    other directly, so one stale module would be called by the others). Returns and keeps :data:`STATUS`."""
+    global STATUS
+    reason = why_not_compiled()
+    if reason is None:
+        STATUS = "compiled (mypyc)"
+    else:
+        if not any(isinstance(finder, _Sources) for finder in sys.meta_path):
+            sys.meta_path.insert(0, _Sources())
+        STATUS = f"interpreted: {reason}"
+    return STATUS

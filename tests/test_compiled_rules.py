@@ -1,0 +1,134 @@
+"""The compiled engine and rule sets (atmpnav/compiled.py, scripts/compile_rules.py): used only while they are
+their sources' current text, and giving the same verdicts as the sources, byte for byte."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from atmpnav import compiled
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_listed_module_has_its_source_and_none_is_a_package_init() -> None:
+    for module in compiled.COMPILED_MODULES:
+        assert compiled.source_path(module).is_file(), module
+        assert not module.endswith("__init__")
+    assert len(set(compiled.COMPILED_MODULES)) == len(compiled.COMPILED_MODULES)
+
+
+def test_the_make_target_rebuilds_when_any_listed_source_changes() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    rule_sources = next(line for line in makefile.splitlines() if line.startswith("RULE_SOURCES :="))
+    for module in compiled.COMPILED_MODULES:
+        path = compiled.source_path(module).relative_to(ROOT).as_posix()
+        assert path in rule_sources or f"{path.rsplit('/', 1)[0]}/*.py" in rule_sources, path
+
+
+def test_the_status_says_what_runs() -> None:
+    import atmpnav.engine
+
+    if compiled.STATUS.startswith("compiled"):
+        assert Path(atmpnav.engine.__file__).name.endswith(compiled.EXT_SUFFIX)
+    else:
+        assert compiled.STATUS.startswith("interpreted: ")
+        assert atmpnav.engine.__file__.endswith(".py")
+
+
+def _manifest(tmp_path: Path, **changes: object) -> Path:
+    recorded = {**compiled.manifest_of(), **changes}
+    path = tmp_path / "compiled.json"
+    path.write_text(json.dumps(recorded), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if every module were compiled (the check of the manifest is what is tested, not a build)."""
+    monkeypatch.setattr(compiled, "compiled_path", compiled.source_path)
+    monkeypatch.delenv(compiled.INTERPRETED_VARIABLE, raising=False)
+
+
+@pytest.mark.usefixtures("built")
+def test_a_current_build_is_used(tmp_path: Path) -> None:
+    assert compiled.why_not_compiled(_manifest(tmp_path)) is None
+
+
+@pytest.mark.usefixtures("built")
+def test_a_source_changed_since_the_build_is_never_shadowed(tmp_path: Path) -> None:
+    modules = dict(compiled.manifest_of()["modules"])  # type: ignore[call-overload]
+    modules["atmpnav.law.eu.scope"] = "0" * 64
+    reason = compiled.why_not_compiled(_manifest(tmp_path, modules=modules))
+    assert reason is not None and "atmpnav.law.eu.scope" in reason and "make compile" in reason
+
+
+@pytest.mark.usefixtures("built")
+@pytest.mark.parametrize(("changes", "said"), [
+    ({"interpreter": "cpython-299"}, "another Python"),
+    ({"ext_suffix": ".cpython-299-x.so"}, "another Python"),
+    ({"modules": {"atmpnav.engine": "0" * 64}}, "another list of modules"),
+])
+def test_a_build_for_another_python_or_list_is_not_used(tmp_path: Path, changes: dict[str, object],
+                                                        said: str) -> None:
+    assert said in (compiled.why_not_compiled(_manifest(tmp_path, **changes)) or "")
+
+
+@pytest.mark.usefixtures("built")
+def test_no_or_an_unreadable_manifest_means_the_sources(tmp_path: Path) -> None:
+    assert "not compiled" in (compiled.why_not_compiled(tmp_path / "absent.json") or "")
+    unreadable = tmp_path / "compiled.json"
+    unreadable.write_text("{not json", encoding="utf-8")
+    assert "cannot be read" in (compiled.why_not_compiled(unreadable) or "")
+
+
+def test_missing_compiled_modules_mean_the_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(compiled.INTERPRETED_VARIABLE, raising=False)
+    monkeypatch.setattr(compiled, "compiled_path", lambda module: tmp_path / f"{module}.so")
+    assert "compiled modules missing" in (compiled.why_not_compiled(_manifest(tmp_path)) or "")
+
+
+@pytest.mark.usefixtures("built")
+def test_the_variable_runs_the_sources_regardless(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(compiled.INTERPRETED_VARIABLE, "1")
+    assert compiled.INTERPRETED_VARIABLE in (compiled.why_not_compiled(_manifest(tmp_path)) or "")
+    assert compiled.why_not_compiled(_manifest(tmp_path), environment=False) is None
+
+
+def test_the_finder_serves_the_sources_of_the_listed_modules_only() -> None:
+    finder = compiled._Sources()
+    spec = finder.find_spec("atmpnav.law.eu.scope", None)
+    assert spec is not None and spec.origin == str(compiled.source_path("atmpnav.law.eu.scope"))
+    assert finder.find_spec("atmpnav.facts", None) is None
+
+
+_PINNED_IN_A_FRESH_PROCESS = """
+import json, sys
+from atmpnav import compiled
+sys.path.insert(0, sys.argv[1])
+import test_engine_output_pinned as pinned
+from atmpnav.facts import ProductFacts
+bench = pinned._bench()
+facts = [ProductFacts.model_validate(d) for d in bench.generate(pinned.FACT_SETS, 0.0)
+         + bench.generate(pinned.FACT_SETS, 0.1, seed=11)]
+print(json.dumps({"status": compiled.STATUS,
+                  "digests": {j: pinned.verdicts_digest(facts, j) for j in sorted(pinned.EXPECTED)},
+                  "expected": pinned.EXPECTED}))
+"""
+
+
+def test_the_sources_give_the_pinned_verdicts_where_this_run_is_compiled() -> None:
+    """This run's mode is pinned by tests/test_engine_output_pinned.py; the other mode is pinned here."""
+    if not compiled.STATUS.startswith("compiled"):
+        pytest.skip(f"nothing compiled to compare with ({compiled.STATUS}); CI compiles (tests/test_ci_services.py)")
+    env = {**os.environ, compiled.INTERPRETED_VARIABLE: "1"}
+    result = subprocess.run([sys.executable, "-c", _PINNED_IN_A_FRESH_PROCESS, str(ROOT / "tests")], env=env,
+                            capture_output=True, text=True, check=True, timeout=600)
+    found = json.loads(result.stdout)
+    assert found["status"] == f"interpreted: {compiled.INTERPRETED_VARIABLE} is set"
+    assert found["digests"] == found["expected"]
