@@ -175,7 +175,7 @@ def _interview(jurisdictions: tuple[str, ...]) -> list[str]:
     """Run the questionnaire with Holoclar's facts as the answers; return the facts asked, in order."""
     from datetime import date
 
-    from atmpnav.facts import get_fact
+    from atmpnav.fact_paths import get_fact
     from atmpnav.questionnaire import Session
 
     holoclar = parse_facts(_case("AU", "au-03")["facts"])

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 
 from atmpnav.engine import _answers, classify_one
-from atmpnav.facts import ProductFacts, get_fact, with_fact
+from atmpnav.fact_paths import get_fact
+from atmpnav.facts import ProductFacts, with_fact
 from atmpnav.questions import QUESTIONS
 from atmpnav.verdict import EU_OUTCOMES, EU_REGIMES, US_OUTCOMES, US_REGIMES, Verdict
 from tests.strategies import product_facts

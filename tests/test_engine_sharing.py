@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from pydantic import BaseModel, ValidationError
 
 from atmpnav.engine import _facts_given, _shape, classify_one
-from atmpnav.facts import ProductFacts, fact_layout, fact_reader, get_fact
+from atmpnav.fact_paths import get_fact
+from atmpnav.facts import ProductFacts, fact_layout
 from atmpnav.law.ambiguities import AMBIGUITIES
 from atmpnav.law.base import Decision
 from tests.strategies import product_facts
@@ -98,11 +99,17 @@ def _walk(facts: ProductFacts, path: str):
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(product_facts())
-def test_the_fact_readers_read_every_path_as_the_walk_does(facts: ProductFacts):
+def test_a_fact_is_read_by_its_path_as_the_walk_does(facts: ProductFacts):
     paths = [name if subs is None else f"{name}.{sub}" for name, subs in fact_layout() for sub in (subs or [None])]
     paths += [name for name, subs in fact_layout() if subs is not None]  # a whole sub-record, too
+    paths.append("cells_or_tissues.source.value")  # no fact is this deep; the path is still walked
     for path in paths:
-        assert fact_reader(path)(facts) == _walk(facts, path), path
         assert get_fact(facts, path) == _walk(facts, path), path
-    deeper = "cells_or_tissues.source.value"  # no fact is this deep; the reader still walks it
-    assert fact_reader(deeper)(facts) == _walk(facts, deeper)
+
+
+def test_the_split_paths_kept_are_bounded():
+    from atmpnav import fact_paths
+
+    for number in range(fact_paths.PATHS_KEPT + 10):
+        assert fact_paths.path_parts(f"block{number}.fact") == (f"block{number}", "fact")
+    assert len(fact_paths._parts) <= fact_paths.PATHS_KEPT

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from atmpnav.engine import classify_one
-from atmpnav.facts import ProductFacts, get_fact, with_fact
+from atmpnav.fact_paths import get_fact
+from atmpnav.facts import ProductFacts, with_fact
 from atmpnav.law import JURISDICTIONS
 from atmpnav.questions import QUESTIONS
 from tests.strategies import facts_dicts

@@ -11,7 +11,8 @@ import yaml
 from typer.testing import CliRunner
 
 from atmpnav.cli import app
-from atmpnav.facts import get_fact, load_facts
+from atmpnav.fact_paths import get_fact
+from atmpnav.facts import load_facts
 from atmpnav.questionnaire import Session, is_borderline, plan, what_if
 from atmpnav.questions import QUESTIONS
 

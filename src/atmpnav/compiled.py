@@ -32,6 +32,7 @@ INTERPRETED_VARIABLE = "ATMPNAV_INTERPRETED"
 # __init__ modules (they only register rule sets), nor the pydantic models (validated by pydantic-core already).
 COMPILED_MODULES = (
     "atmpnav.engine",
+    "atmpnav.fact_paths",
     "atmpnav.law.base",
     "atmpnav.law.judgements",
     "atmpnav.law.processing",

@@ -7,16 +7,15 @@ sub-record with ``present: null`` means "not known whether it has any".
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import StrEnum
-from functools import cache, lru_cache
-from operator import attrgetter
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from atmpnav.errors import FactsError, InputFileError
+from atmpnav.fact_paths import path_parts
 
 
 class Strict(BaseModel):
@@ -517,46 +516,9 @@ def fact_layout() -> tuple[tuple[str, tuple[str, ...] | None], ...]:
     return tuple(layout)
 
 
-@lru_cache(maxsize=256)
-def _parts(path: str) -> tuple[str, ...]:
-    return tuple(path.split("."))
-
-
-def get_fact(facts: ProductFacts, path: str) -> Any:
-    """Value at a dotted path; an absent sub-record reads as None."""
-    return fact_reader(path)(facts)
-
-
-@cache
-def fact_reader(path: str) -> Callable[[ProductFacts], Any]:
-    """The function that reads the fact at ``path`` (an absent sub-record reads as None), made once per path:
-    the rules read facts on every step, so the path is not split and walked again on each read."""
-    parts = _parts(path)
-    if len(parts) == 1:
-        return attrgetter(path)
-    if len(parts) == 2:
-        block_of, value_of = attrgetter(parts[0]), attrgetter(parts[1])
-
-        def read_in_block(facts: ProductFacts) -> Any:
-            block = block_of(facts)
-            return None if block is None else value_of(block)
-
-        return read_in_block
-
-    def read(facts: ProductFacts) -> Any:
-        node: Any = facts
-        for part in parts:
-            if node is None:
-                return None
-            node = getattr(node, part)
-        return node
-
-    return read
-
-
 def with_fact(facts: ProductFacts, path: str, value: Any) -> ProductFacts:
     """A copy of ``facts`` with one fact set and validated (a missing sub-record is created)."""
-    parts = _parts(path)
+    parts = path_parts(path)
     copy = facts.model_copy()
     if len(parts) == 1:
         setattr(copy, parts[0], value)
@@ -571,7 +533,7 @@ def with_fact(facts: ProductFacts, path: str, value: Any) -> ProductFacts:
 
 def fact_value(path: str, value: Any) -> Any:
     """``value`` validated as the fact at ``path`` alone (e.g. an option's text made its enum member)."""
-    parts = _parts(path)
+    parts = path_parts(path)
     model: type[BaseModel] = ProductFacts
     if len(parts) == 2:
         model = _block_model(parts[0])
@@ -582,7 +544,7 @@ def with_valid_fact(facts: ProductFacts, path: str, value: Any) -> ProductFacts:
     """A copy of ``facts`` with one fact set to a value already valid for it (from :func:`fact_value`): copied,
     not validated again (nor is the cross-field check that an organ names its cells). The engine's exploration
     makes a copy per answer it tries, so this is its hot path; input from a user goes through :func:`with_fact`."""
-    parts = _parts(path)
+    parts = path_parts(path)
     if len(parts) == 1:
         return facts.model_copy(update={path: value})
     block_name, name = parts

@@ -29,7 +29,8 @@ from typing import Any
 
 from atmpnav.assess import AssessmentInput, evaluate
 from atmpnav.engine import parse_date, ruleset
-from atmpnav.facts import ProductFacts, get_fact, with_fact
+from atmpnav.fact_paths import get_fact
+from atmpnav.facts import ProductFacts, with_fact
 from atmpnav.law.base import Blocked, Inquiry, Unresolved
 from atmpnav.questions import QUESTIONS, Question, coerce_answer
 from atmpnav.verdict import Envelope, Verdict

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from atmpnav.errors import InputError
-from atmpnav.facts import get_fact
+from atmpnav.fact_paths import get_fact
 from atmpnav.text.extract import MAX_TEXT, NO_DEVICE, NO_NUCLEIC_ACID, extract_facts
 
 

@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any, Literal
 
 from atmpnav.errors import InputError, UnknownNameError
-from atmpnav.facts import ProductFacts, fact_reader
+from atmpnav.fact_paths import get_fact
+from atmpnav.facts import ProductFacts
 
 Confidence = Literal["V", "K", "U"]
 
@@ -139,7 +140,7 @@ class Inquiry:
         values = self._values
         if path in values:
             return values[path]
-        value = values[path] = fact_reader(path)(self.facts)
+        value = values[path] = get_fact(self.facts, path)
         return value
 
     def rule(self, rule_id: str) -> Rule:

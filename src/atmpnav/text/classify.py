@@ -34,7 +34,8 @@ from atmpnav.engine import (
     parse_date,
 )
 from atmpnav.errors import FactsError
-from atmpnav.facts import ProductFacts, get_fact, with_fact
+from atmpnav.fact_paths import get_fact
+from atmpnav.facts import ProductFacts, with_fact
 from atmpnav.precedents import Case, search_cases, vote
 from atmpnav.text.extract import Extraction, extract_facts
 from atmpnav.text.model import TextModel, shipped_model

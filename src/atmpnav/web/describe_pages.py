@@ -93,7 +93,7 @@ def _split_evidence(evidence: str) -> tuple[str | None, str | None]:
 
 
 def _read_as(facts: ProductFacts, path: str) -> str:
-    from atmpnav.facts import get_fact
+    from atmpnav.fact_paths import get_fact
 
     block, _, name = path.partition(".")
     if getattr(facts, block, None) is None and block in {"nucleic_acid", "cells_or_tissues", "device"}:

@@ -16,12 +16,12 @@ from typing import Any
 
 from atmpnav.engine import parse_date
 from atmpnav.errors import InputError
+from atmpnav.fact_paths import get_fact
 from atmpnav.facts import (
     ANNEX_I_MANIPULATIONS,
     CASE_BY_CASE_MANIPULATIONS,
     SUBSTANTIAL_MANIPULATIONS,
     ProductFacts,
-    get_fact,
     with_fact,
 )
 from atmpnav.questionnaire import Pending, Session, initial_facts, presence_blocks
