@@ -20,15 +20,25 @@ from atmpnav.facts import ProductFacts
 Confidence = Literal["V", "K", "U"]
 
 
-@dataclass(slots=True)
+# The classes made on every step write their __init__ out: compiled (atmpnav/compiled.py), a dataclass's generated
+# __init__ would still run in the interpreter, a third of the cost of a step.
+@dataclass(slots=True, init=False)
 class Answer:
     """What a rule found: yes/no/None (unknown) or a short value, and why."""
 
     value: bool | str | None
     because: str
-    facts: tuple[str, ...] = ()
-    missing: tuple[str, ...] = ()  # facts to ask when value is None
-    ambiguities: tuple[str, ...] = ()
+    facts: tuple[str, ...]
+    missing: tuple[str, ...]  # facts to ask when value is None
+    ambiguities: tuple[str, ...]
+
+    def __init__(self, value: bool | str | None, because: str, facts: tuple[str, ...] = (),
+                 missing: tuple[str, ...] = (), ambiguities: tuple[str, ...] = ()) -> None:
+        self.value = value
+        self.because = because
+        self.facts = facts
+        self.missing = missing
+        self.ambiguities = ambiguities
 
     @property
     def label(self) -> str:
@@ -44,16 +54,24 @@ class Answer:
 Test = Callable[["Inquiry"], Answer]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Derivation:
     """A legal judgement reached from observable facts (e.g. 'same essential function' from the source
     tissue and what the cells are to do), with the precedent or guidance that supports it."""
 
     value: bool | None
     because: str
-    facts: tuple[str, ...] = ()
-    missing: tuple[str, ...] = ()  # observable facts to ask when value is None
-    support: str = ""  # precedent or guidance behind the derivation
+    facts: tuple[str, ...]
+    missing: tuple[str, ...]  # observable facts to ask when value is None
+    support: str  # precedent or guidance behind the derivation
+
+    def __init__(self, value: bool | None, because: str, facts: tuple[str, ...] = (), missing: tuple[str, ...] = (),
+                 support: str = "") -> None:
+        self.value = value
+        self.because = because
+        self.facts = facts
+        self.missing = missing
+        self.support = support
 
 
 def _label(value: Any) -> str:
@@ -102,39 +120,67 @@ class Unresolved(Exception):
         self.likely = likely
 
 
-@dataclass
+@dataclass(init=False)
 class Decision:
     outcome: str
-    regime: str | None = None
-    combined: bool = False
-    advanced: bool | None = None  # None: the rule set's ``advanced_outcomes`` decide
-    combination_product: bool = False  # US: 21 CFR Part 3
-    lead_center: str | None = None  # US: CBER | CDER | CDRH
-    asrm_class: str | None = None  # JP only: ASRM class I | II | III (Verdict.asrm_class)
-    combined_open: bool = False  # the category is decided; whether it is combined waits on device facts
+    regime: str | None
+    combined: bool
+    advanced: bool | None  # None: the rule set's ``advanced_outcomes`` decide
+    combination_product: bool  # US: 21 CFR Part 3
+    lead_center: str | None  # US: CBER | CDER | CDRH
+    asrm_class: str | None  # JP only: ASRM class I | II | III (Verdict.asrm_class)
+    combined_open: bool  # the category is decided; whether it is combined waits on device facts
+
+    def __init__(self, outcome: str, regime: str | None = None, combined: bool = False, advanced: bool | None = None,
+                 combination_product: bool = False, lead_center: str | None = None, asrm_class: str | None = None,
+                 combined_open: bool = False) -> None:
+        self.outcome = outcome
+        self.regime = regime
+        self.combined = combined
+        self.advanced = advanced
+        self.combination_product = combination_product
+        self.lead_center = lead_center
+        self.asrm_class = asrm_class
+        self.combined_open = combined_open
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class StepRecord:
     rule: Rule
     answer: Answer
 
+    def __init__(self, rule: Rule, answer: Answer) -> None:
+        self.rule = rule
+        self.answer = answer
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Inquiry:
     """One run of a rule set over facts at a date: the facts, the steps, what is missing."""
 
     ruleset: RuleSet
     facts: ProductFacts
     as_of: date
-    steps: list[StepRecord] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    ambiguities: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    pathway_notes: list[str] = field(default_factory=list)
-    origin: str | None = None
+    steps: list[StepRecord]
+    missing: list[str]
+    ambiguities: list[str]
+    notes: list[str]
+    pathway_notes: list[str]
+    origin: str | None
     # The facts do not change during a run, and rules read the same facts many times: each path is read once.
-    _values: dict[str, Any] = field(default_factory=dict, repr=False)
+    _values: dict[str, Any] = field(repr=False)
+
+    def __init__(self, ruleset: RuleSet, facts: ProductFacts, as_of: date) -> None:
+        self.ruleset = ruleset
+        self.facts = facts
+        self.as_of = as_of
+        self.steps = []
+        self.missing = []
+        self.ambiguities = []
+        self.notes = []
+        self.pathway_notes = []
+        self.origin = None
+        self._values = {}
 
     def fact(self, path: str) -> Any:
         values = self._values
