@@ -31,8 +31,8 @@ install: $(STAMP)
 # The engine and the rule sets compiled to C by mypyc (scripts/compile_rules.py): about 1.5x the verdicts a second.
 # Rebuilt when a source changes. Where it cannot be built (no C compiler), the sources run: the same results, slower;
 # and a source changed since its build is never shadowed by the old compiled module (src/atmpnav/compiled.py).
-COMPILED_MANIFEST := src/atmpnav/compiled.json
-RULE_SOURCES := src/atmpnav/engine.py src/atmpnav/fact_paths.py src/atmpnav/compiled.py $(wildcard src/atmpnav/law/*.py src/atmpnav/law/eu/*.py)
+COMPILED_MANIFEST := build/compiled-rules/manifest.json
+RULE_SOURCES := src/atmpnav/engine.py src/atmpnav/fact_paths.py src/atmpnav/text/extract.py src/atmpnav/compiled.py $(wildcard src/atmpnav/law/*.py src/atmpnav/law/eu/*.py)
 
 $(COMPILED_MANIFEST): $(RULE_SOURCES) scripts/compile_rules.py | $(STAMP)
 	-$(BIN)/python scripts/compile_rules.py

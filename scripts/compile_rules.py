@@ -1,9 +1,9 @@
-"""Compile the engine and the rule sets with mypyc, next to their sources (``make compile``).
+"""Compile the engine, the rule sets and the text reader with mypyc into build/compiled-rules (``make compile``).
 
 Needs the dev extra (mypy, setuptools) and a C compiler. mypyc type-checks the modules first and refuses to
-compile on a type error. On success it writes ``src/atmpnav/compiled.json``, the manifest by which
-``atmpnav.compiled`` uses the compiled modules only while every source is unchanged. Without a C compiler it says
-so and exits 1, and nothing is changed (the sources keep running, with the same results, slower).
+compile on a type error. On success it writes ``build/compiled-rules/manifest.json``, by which ``atmpnav.compiled``
+uses the compiled modules only while every source is unchanged. Without a C compiler it says so and exits 1, and
+the sources keep running (the same results, slower).
 
 Run: .venv/bin/python scripts/compile_rules.py [--clean]
 """
@@ -28,11 +28,15 @@ def _remove_compiled() -> list[Path]:
     if compiled.MANIFEST.exists():
         compiled.MANIFEST.unlink()
         removed.append(compiled.MANIFEST)
-    for module in (*compiled.COMPILED_MODULES, f"{compiled.GROUP}__mypyc"):
+    for module in (*compiled.COMPILED_MODULES, compiled.GROUP_LIBRARY):
         target = compiled.compiled_path(module)
         if target.exists():
             target.unlink()
             removed.append(target)
+    for folder in sorted({p.parent for p in removed}, key=lambda p: len(p.parts), reverse=True):
+        while folder != compiled.COMPILED_DIR.parent and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()  # only folders this script made and emptied
+            folder = folder.parent
     return removed
 
 
@@ -68,7 +72,7 @@ def main() -> int:
         extensions = mypycify(sources, opt_level="3", group_name=compiled.GROUP, target_dir=build)
         distribution = Distribution({"name": "atmpnav-compiled-rules", "ext_modules": extensions})
         command = distribution.get_command_obj("build_ext")
-        command.inplace = True  # type: ignore[attr-defined]
+        command.build_lib = str(compiled.COMPILED_DIR)  # type: ignore[attr-defined]
         command.build_temp = build  # type: ignore[attr-defined]
         distribution.run_command("build_ext")
     if compiled.manifest_of() != before:
@@ -81,7 +85,7 @@ def main() -> int:
         print(f"compile_rules: the build is not usable: {reason}", file=sys.stderr)
         _remove_compiled()
         return 1
-    print(f"compiled {len(sources)} modules with mypyc; {compiled.MANIFEST.name} written")
+    print(f"compiled {len(sources)} modules with mypyc into {compiled.COMPILED_DIR}")
     return 0
 
 

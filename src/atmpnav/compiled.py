@@ -1,12 +1,14 @@
-"""The engine and the rule sets compiled to C by mypyc, used only while they are exactly their sources.
+"""The engine, the rule sets and the text reader compiled to C by mypyc, used only while they are exactly their
+sources.
 
 ``make compile`` (``scripts/compile_rules.py``; it needs a C compiler and the dev extra) compiles the modules of
-:data:`COMPILED_MODULES` next to their sources and writes :data:`MANIFEST`: the sha256 of each source and the
-interpreter it was compiled for. Python imports a compiled module in preference to its source, even after the
-source was edited, so :func:`choose` (called when ``atmpnav`` is first imported, before any of these modules)
-checks the manifest and, unless every source still has the digest it was compiled from, makes Python import the
-sources instead. The results are the same either way (``tests/test_compiled_rules.py`` compares them); only the
-speed differs. ``ATMPNAV_INTERPRETED=1`` runs the sources regardless. See docs/jurisdictions.md, "Compiled rules".
+:data:`COMPILED_MODULES` into :data:`COMPILED_DIR` (``build/compiled-rules`` of the checkout, never beside the
+sources, so that no Python import, and no older checkout without this module, can pick them up by accident) and
+writes :data:`MANIFEST` there: the sha256 of each source and the interpreter it was compiled for. :func:`choose`,
+called when ``atmpnav`` is first imported (before any of these modules), makes Python import the compiled modules
+only if every source still has the digest it was compiled from; otherwise the sources run. The results are the
+same either way (``tests/test_compiled_rules.py`` compares them); only the speed differs. ``ATMPNAV_INTERPRETED=1``
+runs the sources regardless. See docs/jurisdictions.md, "Compiled rules".
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from importlib.machinery import EXTENSION_SUFFIXES, ModuleSpec
 from pathlib import Path
 from types import ModuleType
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-SOURCE_ROOT = PACKAGE_DIR.parent
-MANIFEST = PACKAGE_DIR / "compiled.json"
-GROUP = "atmpnav.compiled_rules"  # mypyc's shared library of the group: atmpnav/compiled_rules__mypyc.*.so
+SOURCE_ROOT = Path(__file__).resolve().parent.parent  # src/ of the checkout
+COMPILED_DIR = SOURCE_ROOT.parent / "build" / "compiled-rules"  # absent for an installed package: the sources run
+MANIFEST = COMPILED_DIR / "manifest.json"
+GROUP = "atmpnav.compiled_rules"  # mypyc's group: its shared library is the module atmpnav.compiled_rules__mypyc
+GROUP_LIBRARY = f"{GROUP}__mypyc"
 INTERPRETED_VARIABLE = "ATMPNAV_INTERPRETED"
 
 # The engine and every rule set with the helpers they share: the code each verdict runs. Not the package
@@ -55,6 +58,7 @@ COMPILED_MODULES = (
     "atmpnav.law.ca",
     "atmpnav.law.au",
     "atmpnav.law.kr",
+    "atmpnav.text.extract",
 )
 
 STATUS = "interpreted (not checked yet)"  # set by choose(): what this process runs
@@ -68,7 +72,7 @@ EXT_SUFFIX = EXTENSION_SUFFIXES[0]  # this interpreter's, e.g. .cpython-311-x86_
 
 
 def compiled_path(module: str) -> Path:
-    return SOURCE_ROOT.joinpath(*module.split(".")).with_suffix(EXT_SUFFIX)
+    return COMPILED_DIR.joinpath(*module.split(".")).with_suffix(EXT_SUFFIX)
 
 
 def digest(path: Path) -> str:
@@ -98,7 +102,7 @@ def why_not_compiled(manifest_file: Path = MANIFEST, *, environment: bool = True
         return "compiled for another Python"
     if sorted(modules) != sorted(COMPILED_MODULES):
         return "compiled from another list of modules"
-    missing = [m for m in COMPILED_MODULES if not compiled_path(m).exists()]
+    missing = [m for m in (*COMPILED_MODULES, GROUP_LIBRARY) if not compiled_path(m).exists()]
     if missing:
         return f"compiled modules missing: {', '.join(missing)}"
     changed = [m for m in COMPILED_MODULES if not source_path(m).exists() or digest(source_path(m)) != modules[m]]
@@ -107,14 +111,14 @@ def why_not_compiled(manifest_file: Path = MANIFEST, *, environment: bool = True
     return None
 
 
-class _Sources(MetaPathFinder):
-    """Imports the listed modules from their sources, where a stale compiled module would shadow them."""
+class _Compiled(MetaPathFinder):
+    """Imports the listed modules (and the group's shared library) from the compiled build."""
 
     def find_spec(self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None,
                   ) -> ModuleSpec | None:
-        if fullname not in COMPILED_MODULES:
+        if fullname not in COMPILED_MODULES and fullname != GROUP_LIBRARY:
             return None
-        return importlib.util.spec_from_file_location(fullname, source_path(fullname))
+        return importlib.util.spec_from_file_location(fullname, compiled_path(fullname))
 
 
 def choose() -> str:
@@ -123,9 +127,9 @@ def choose() -> str:
     global STATUS
     reason = why_not_compiled()
     if reason is None:
+        if not any(isinstance(finder, _Compiled) for finder in sys.meta_path):
+            sys.meta_path.insert(0, _Compiled())
         STATUS = "compiled (mypyc)"
     else:
-        if not any(isinstance(finder, _Sources) for finder in sys.meta_path):
-            sys.meta_path.insert(0, _Sources())
         STATUS = f"interpreted: {reason}"
     return STATUS

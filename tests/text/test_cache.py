@@ -89,3 +89,29 @@ def test_domain_defaults_from_the_cache_assume_the_same(tmp_path: Path, monkeypa
         assert again.facts == expected.facts and again.assumptions == expected.assumptions
     assert list(tmp_path.glob("defaults-*.pickle"))
     defaults.domain_defaults.cache_clear()
+
+
+def test_every_cache_file_a_run_writes_reads_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache file that cannot be read back is rebuilt on every start without a word (as when an instance of a
+    compiled frozen class was pickled: atmpnav/text/concepts.py): each file a classification writes must load."""
+    import pickle
+
+    from atmpnav import precedents
+    from atmpnav.text import defaults, extract
+    from atmpnav.text.classify import classify_text
+
+    monkeypatch.setenv("ATMPNAV_CACHE_DIR", str(tmp_path))
+    loaders = (extract.vocabulary, defaults.domain_defaults, precedents._index, precedents._synonym_literals)
+    for loader in loaders:
+        loader.cache_clear()
+    try:
+        classify_text("Autologous chondrocytes expanded in culture and seeded on a membrane", as_of="2026-11-25")
+        written = sorted(tmp_path.glob("*.pickle"))
+        assert {path.name.rsplit("-", 1)[0] for path in written} >= {"vocabulary", "defaults", "precedent-index"}
+        for path in written:
+            with path.open("rb") as handle:
+                key, _ = pickle.load(handle)
+            assert isinstance(key, str), path.name
+    finally:
+        for loader in loaders:
+            loader.cache_clear()

@@ -56,6 +56,7 @@ from atmpnav.facts import (
     Vehicle,
     Viability,
 )
+from atmpnav.text.concepts import Concept, Family
 from atmpnav.verdict import Assumption
 
 MAX_TEXT = 20_000  # characters; longer descriptions are an input error
@@ -66,24 +67,6 @@ _JOIN = " … "
 
 
 # --- vocabulary ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Concept:
-    id: str
-    layer: str
-    effects: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Family:
-    name: str
-    tissue: str | None
-    blood: bool | None
-    same: frozenset[str]
-    other: str
-    weak: bool
-    replaces: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -488,12 +471,13 @@ def _compiled_layer(sources: LayerSources, compiled: Callable[[str], re.Pattern[
 def vocabulary() -> Vocabulary:
     """Load and compile vocabulary.yaml once per process; the compiled regular expressions come from
     the disk cache while vocabulary.yaml and this module are unchanged (atmpnav.text.cache)."""
-    from pathlib import Path
-
     from atmpnav.text.cache import cached, compile_program, content_key, regex_engine_key, regex_program
 
     text = resources.files("atmpnav.text").joinpath("vocabulary.yaml").read_text(encoding="utf-8")
-    key = content_key(text, Path(__file__).read_bytes(), regex_engine_key())
+    # this module's source and the cached classes' (not __file__: compiled, that is the extension module)
+    code = resources.files("atmpnav.text")
+    key = content_key(text, code.joinpath("extract.py").read_bytes(), code.joinpath("concepts.py").read_bytes(),
+                      regex_engine_key())
     recipe = cached("vocabulary", key, lambda: _recipe(text))
     programs = recipe["programs"]
     ascii_programs = recipe["ascii_programs"]
