@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from atmpnav.engine import UNRESOLVED, _run, answer_open_questions, classify_one, parse_date, ruleset  # noqa: E402
-from atmpnav.facts import get_fact, parse_facts, with_fact  # noqa: E402
+from atmpnav.fact_paths import get_fact  # noqa: E402
+from atmpnav.facts import parse_facts, with_fact  # noqa: E402
 from atmpnav.law import priors  # noqa: E402
 
 BINS = [(0.0, 0.9), (0.9, 1.01)]  # coarse: the fitted map must hold on cases it was not fitted on
