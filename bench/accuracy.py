@@ -65,7 +65,7 @@ from pathlib import Path
 import yaml
 
 from atmpnav.engine import classify_one
-from atmpnav.precedents import corpus, search_cases, vote
+from atmpnav.precedents import corpus, search_cases, strongest, vote
 from atmpnav.text.classify import classify_text
 from atmpnav.text.extract import extract_facts
 from atmpnav.text.model import TextModel
@@ -201,7 +201,7 @@ def run_votes(items: list[Item]) -> dict[str, tuple[str, float]]:
         query = item.text if not item.indication else f"{item.text}\n{item.indication}"
         votes = vote(search_cases(query, k=5, exclude_id=item.corpus_id))
         if votes:
-            choice, weight = votes.most_common(1)[0]
+            choice, weight = strongest(votes)
             out[key(item)] = (choice, weight / sum(votes.values()))
         else:
             out[key(item)] = ("undetermined", 0.0)

@@ -31,8 +31,10 @@ GROUP = "atmpnav.compiled_rules"  # mypyc's group: its shared library is the mod
 GROUP_LIBRARY = f"{GROUP}__mypyc"
 INTERPRETED_VARIABLE = "ATMPNAV_INTERPRETED"
 
-# The engine and every rule set with the helpers they share: the code each verdict runs. Not the package
-# __init__ modules (they only register rule sets), nor the pydantic models (validated by pydantic-core already).
+# The code each verdict runs: the engine, every rule set with the helpers they share, and the reading of free text.
+# Not the package __init__ modules (they only register rule sets), nor the pydantic models (pydantic-core validates
+# them already), nor a module whose classes the text cache pickles (text/concepts.py, precedents.py: an instance of
+# a compiled frozen class cannot be unpickled).
 COMPILED_MODULES = (
     "atmpnav.engine",
     "atmpnav.fact_paths",
@@ -59,16 +61,18 @@ COMPILED_MODULES = (
     "atmpnav.law.au",
     "atmpnav.law.kr",
     "atmpnav.text.extract",
+    "atmpnav.text.defaults",
+    "atmpnav.text.classify",
 )
 
 STATUS = "interpreted (not checked yet)"  # set by choose(): what this process runs
 
 
+EXT_SUFFIX = EXTENSION_SUFFIXES[0]  # this interpreter's, e.g. .cpython-311-x86_64-linux-gnu.so
+
+
 def source_path(module: str) -> Path:
     return SOURCE_ROOT.joinpath(*module.split(".")).with_suffix(".py")
-
-
-EXT_SUFFIX = EXTENSION_SUFFIXES[0]  # this interpreter's, e.g. .cpython-311-x86_64-linux-gnu.so
 
 
 def compiled_path(module: str) -> Path:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
+from operator import itemgetter
 from typing import Any
 
 from atmpnav.errors import InputError
@@ -507,13 +508,18 @@ def search_cases(text: str, k: int = 5, exclude_id: str | None = None,
     return out
 
 
-def vote(matches: list[tuple[Precedent, Case]]) -> Counter[str]:
+def vote(matches: list[tuple[Precedent, Case]]) -> dict[str, float]:
     """Similarity-weighted outcomes of matched cases (open cases count with the outcome called likely)."""
-    weights: Counter[str] = Counter()
+    weights: dict[str, float] = {}
     for precedent, c in matches:
         if c.vote:
-            weights[c.vote] += precedent.score
+            weights[c.vote] = weights.get(c.vote, 0.0) + precedent.score
     return weights
+
+
+def strongest(votes: dict[str, float]) -> tuple[str, float]:
+    """The outcome with the greatest weight, and its weight; the first of equals (as Counter.most_common)."""
+    return max(votes.items(), key=itemgetter(1))
 
 
 def prior() -> Counter[str]:

@@ -36,7 +36,7 @@ from atmpnav.engine import (
 from atmpnav.errors import FactsError
 from atmpnav.fact_paths import get_fact
 from atmpnav.facts import ProductFacts, with_fact
-from atmpnav.precedents import Case, search_cases, vote
+from atmpnav.precedents import Case, search_cases, strongest, vote
 from atmpnav.text.extract import Extraction, extract_facts
 from atmpnav.text.model import TextModel, shipped_model
 from atmpnav.verdict import Envelope, Precedent, Verdict
@@ -215,17 +215,17 @@ def _likely(verdict: Verdict, explored: Exploration | None, extraction: Extracti
         reachable = explored.runs if missing and explored else Counter()
         best_share = max(reachable.values()) if reachable else 0
         tied = [o for o, n in reachable.items() if n == best_share]
-        among = Counter({o: votes[o] for o in tied if votes[o] > 0})
+        among = {o: votes.get(o, 0.0) for o in tied if votes.get(o, 0.0) > 0}
         if len(tied) < 2 or not among:
             return
-        choice = among.most_common(1)[0][0]
+        choice = strongest(among)[0]
         if choice != verdict.likely_outcome:
             verdict.likely_outcome, verdict.confidence = choice, None
             verdict.notes.append(f"{STATISTICAL}: the open questions leave {' and '.join(sorted(tied))} equally "
                                  f"possible; the most similar known cases ({named}) point to {choice}.")
         return
     if votes:
-        choice, weight = votes.most_common(1)[0]
+        choice, weight = strongest(votes)
         share = weight / sum(votes.values())
         verdict.likely_outcome, verdict.confidence = choice, None
         verdict.notes.append(f"{STATISTICAL}: the rules cannot decide from the text; likely {choice} from the most "
@@ -237,7 +237,7 @@ def _likely(verdict: Verdict, explored: Exploration | None, extraction: Extracti
 
 
 def _estimate_from_words(verdict: Verdict, facts: ProductFacts, missing: list[str], explored: Exploration | None,
-                         text: str, model: TextModel, votes: Counter[str], named: str) -> bool:
+                         text: str, model: TextModel, votes: dict[str, float], named: str) -> bool:
     """The text model's choice among the outcomes still open; False where it does not apply.
 
     It does not apply to an open point of law (the engine's reading of the law stands), nor where
@@ -255,7 +255,7 @@ def _estimate_from_words(verdict: Verdict, facts: ProductFacts, missing: list[st
     words = ", ".join(f"'{w}'" for w in scores.words.get(choice, ())) or "none in particular"
     precedents = ""
     if votes:
-        pointed = votes.most_common(1)[0][0]
+        pointed = strongest(votes)[0]
         precedents = f" The most similar known cases ({named}) point to {pointed}."
     if choice != verdict.likely_outcome:
         # the engine's facts-only estimate stays as information; its probability was of another outcome

@@ -71,7 +71,6 @@ def _text(name: str) -> str:
 @cache
 def domain_defaults() -> Defaults:
     """Load and compile both files once per process (compiled patterns cached on disk by content)."""
-    from pathlib import Path
 
     from atmpnav.text.cache import cached, compile_all, content_key
 
@@ -84,10 +83,10 @@ def domain_defaults() -> Defaults:
 
     # the parsed files and the type scan's alternations (working them out parses every pattern) are
     # cached with the compiled programs, keyed by both files and the code that builds them
-    # (the sources, not extract.__file__: compiled, that is the extension module; concepts.py: the cached classes)
+    # (the sources: compiled, a module's __file__ is not its source; concepts.py holds the cached classes)
     code = resources.files("atmpnav.text")
-    key = content_key(defaults_text, claims_text, Path(__file__).read_bytes(),
-                      *(code.joinpath(name).read_bytes() for name in ("extract.py", "concepts.py")))
+    key = content_key(defaults_text, claims_text,
+                      *(code.joinpath(name).read_bytes() for name in ("defaults.py", "extract.py", "concepts.py")))
     raw, claims, scan_sources, starts = cached("defaults", key, parse)
     _, by_first, fallback, by_pair, by_first_only = scan_sources
     sources = [*by_first.values(), fallback, *by_pair.values(), *by_first_only.values(), raw["point_of_care"]]
