@@ -63,16 +63,25 @@ def test_a_current_build_is_used(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("built")
 def test_a_source_changed_since_the_build_runs_from_its_source(tmp_path: Path) -> None:
     modules = dict(compiled.manifest_of()["modules"])  # type: ignore[call-overload]
-    modules["atmpnav.law.eu.scope"] = "0" * 64
+    modules["atmpnav.law.eu.scope"] = {"sha256": "0" * 64, "size": 1, "mtime_ns": 1}
     reason = compiled.why_not_compiled(_manifest(tmp_path, modules=modules))
     assert reason is not None and "atmpnav.law.eu.scope" in reason and "make compile" in reason
+
+
+@pytest.mark.usefixtures("built")
+def test_a_source_touched_but_unchanged_is_still_the_build(tmp_path: Path) -> None:
+    """Size and time as recorded: unchanged (as Python's bytecode cache reads them); else the sha256 decides."""
+    modules = dict(compiled.manifest_of()["modules"])  # type: ignore[call-overload]
+    modules["atmpnav.law.eu.scope"] = {**modules["atmpnav.law.eu.scope"], "mtime_ns": 1}
+    assert compiled.why_not_compiled(_manifest(tmp_path, modules=modules)) is None
 
 
 @pytest.mark.usefixtures("built")
 @pytest.mark.parametrize(("changes", "said"), [
     ({"interpreter": "cpython-299"}, "another Python"),
     ({"ext_suffix": ".cpython-299-x.so"}, "another Python"),
-    ({"modules": {"atmpnav.engine": "0" * 64}}, "another list of modules"),
+    ({"modules": {"atmpnav.engine": {"sha256": "0" * 64}}}, "another list of modules"),
+    ({"modules": {"atmpnav.engine": "0" * 64}}, "cannot be read"),
 ])
 def test_a_build_for_another_python_or_list_is_not_used(tmp_path: Path, changes: dict[str, object],
                                                         said: str) -> None:
