@@ -28,7 +28,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# The engine and the rule sets compiled to C by mypyc (scripts/compile_rules.py): about 1.5x the verdicts a second.
+# The engine, the rule sets and the text reader compiled to C by mypyc (scripts/compile_rules.py): about 2x the
+# verdicts a second, 1.3x the free-text classifications.
 # Rebuilt when a source changes. Where it cannot be built (no C compiler), the sources run: the same results, slower;
 # and a source changed since its build is never shadowed by the old compiled module (src/atmpnav/compiled.py).
 COMPILED_MANIFEST := build/compiled-rules/manifest.json
