@@ -16,11 +16,5 @@ if [ "${#missing[@]}" -eq 0 ]; then
   echo "ci-compiler: a C compiler and the Python headers are present"
   exit 0
 fi
-if [ "$(id -u)" -ne 0 ]; then
-  echo "ci-compiler: missing ${missing[*]} and this is not root; install them with apt-get" >&2
-  exit 1
-fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "ci-compiler: installed ${missing[*]}"
+source "$(dirname "$0")/ci-apt.sh"
+apt_install ci-compiler "${missing[@]}"

@@ -15,11 +15,5 @@ if [ "${#missing[@]}" -eq 0 ]; then
   echo "ci-documents: ${PACKAGES[*]} already installed"
   exit 0
 fi
-if [ "$(id -u)" -ne 0 ]; then
-  echo "ci-documents: missing ${missing[*]} and this is not root; install them with apt-get" >&2
-  exit 1
-fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq "${missing[@]}" >/dev/null
-echo "ci-documents: installed ${missing[*]}"
+source "$(dirname "$0")/ci-apt.sh"
+apt_install ci-documents "${missing[@]}"
