@@ -157,3 +157,19 @@ def test_no_compiled_module_reads_its_own_file() -> None:
     for module in compiled.COMPILED_MODULES:
         lines = compiled.source_path(module).read_text(encoding="utf-8").splitlines()
         assert not [line for line in lines if "__file__" in line.split("#", 1)[0]], module
+
+
+# Modules of the law that stay interpreted, and why. A new rule set must be compiled with the others: a class of it
+# that subclasses a compiled one (RuleSet, Inquiry) could not be defined in an interpreted module.
+LAW_NOT_COMPILED = {
+    "atmpnav.law.__init__": "registers the rule sets",
+    "atmpnav.law.eu.__init__": "imports the EU rule set's topics",
+    "atmpnav.law.ambiguities": "data: the list of open points of law",
+    "atmpnav.law.priors": "reads its data files beside it by __file__",
+}
+
+
+def test_every_module_of_the_law_is_compiled_but_the_listed_few() -> None:
+    law = ROOT / "src" / "atmpnav" / "law"
+    modules = {".".join(path.relative_to(ROOT / "src").with_suffix("").parts) for path in law.rglob("*.py")}
+    assert modules - set(compiled.COMPILED_MODULES) == set(LAW_NOT_COMPILED)
