@@ -74,5 +74,4 @@ model: $(STAMP)
 	$(BIN)/python scripts/train_text_model.py
 
 clean:
-	-[ -x $(BIN)/python ] && $(BIN)/python scripts/compile_rules.py --clean
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache

@@ -1,5 +1,5 @@
-"""The compiled engine and rule sets (atmpnav/compiled.py, scripts/compile_rules.py): used only while they are
-their sources' current text, and giving the same verdicts as the sources, byte for byte."""
+"""The compiled engine, rule sets and text reader (atmpnav/compiled.py, scripts/compile_rules.py): used only
+while they are their sources' current text, and giving the same verdicts as the sources, byte for byte."""
 
 from __future__ import annotations
 
