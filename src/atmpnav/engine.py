@@ -130,6 +130,12 @@ STEP_CACHE_SIZE = 8192  # distinct steps kept; equal (rule, answer) pairs recur 
 _step_cache: dict[tuple[Any, ...], tuple[Step, str | None]] = {}
 
 
+def _step_key(record: StepRecord) -> tuple[Any, ...]:
+    """What makes two recorded steps the same step: the rule version (a Rule hashes by identity) and its answer."""
+    answer = record.answer
+    return (record.rule, answer.value, answer.because, answer.facts)
+
+
 def _steps(inquiry: Inquiry) -> tuple[list[Step], list[str], list[str]]:
     """The explained steps, the rules that fired (ordered, once each) and the notes of uncertain readings that
     answered. A step is immutable and fully given by its rule version and answer, so equal ones are built
@@ -139,7 +145,7 @@ def _steps(inquiry: Inquiry) -> tuple[list[Step], list[str], list[str]]:
     uncertain: list[str] = []
     for record in inquiry.steps:
         rule, answer = record.rule, record.answer
-        key = (rule, answer.value, answer.because, answer.facts)  # a Rule hashes by identity
+        key = _step_key(record)
         built = _step_cache.get(key)
         if built is None:
             if len(_step_cache) >= STEP_CACHE_SIZE:
@@ -269,13 +275,9 @@ def _settled_by_cases(rules: RuleSet, blocked: Inquiry, explored: Exploration) -
     if len(regimes) > 1 and None in regimes:  # "regime open" would name only the cases that have one
         return None
 
-    def key(record: StepRecord) -> tuple[Any, ...]:
-        answer = record.answer
-        return (record.rule, answer.value, answer.because, answer.facts)
-
-    shown = {key(record) for record in blocked.steps}
-    in_every = set.intersection(*({key(record) for record in leaf.inquiry.steps} for leaf in leaves))
-    common = [r for r in leaves[0].inquiry.steps if key(r) in in_every and key(r) not in shown]
+    shown = {_step_key(record) for record in blocked.steps}
+    in_every = set.intersection(*({_step_key(record) for record in leaf.inquiry.steps} for leaf in leaves))
+    common = [r for r in leaves[0].inquiry.steps if _step_key(r) in in_every and _step_key(r) not in shown]
     shown |= in_every
     merged = Inquiry(rules, blocked.facts, blocked.as_of)
     merged.steps = blocked.steps + common
@@ -301,8 +303,7 @@ def _cases_note(outcome: str, leaves: tuple[Leaf, ...], shown: set[tuple[Any, ..
     for leaf in leaves[:CASES_SHOWN]:
         when = " and ".join(f"{fact} {_answer_label(value)}" for fact, value in leaf.answers)
         deciding = [f"{r.rule.id} {r.answer.label}" for r in leaf.inquiry.steps
-                    if r.answer.value is not None and (r.rule, r.answer.value, r.answer.because, r.answer.facts)
-                    not in shown]
+                    if r.answer.value is not None and _step_key(r) not in shown]
         regime = f", regime {leaf.decision.regime}" if len(regimes) > 1 and leaf.decision.regime else ""
         cases.append(f"{when}: {outcome}{regime} ({', '.join(deciding) or 'by the steps shown'})")
     more = f"; and {len(leaves) - CASES_SHOWN} more combinations, each {outcome}" if len(leaves) > CASES_SHOWN else ""

@@ -195,7 +195,7 @@ class Inquiry:
 
     def ask(self, rule_id: str, *, block: bool = True) -> bool | str | None:
         """Apply a rule, record the step; an unknown answer blocks unless ``block`` is false."""
-        rule = self.ruleset.in_force(rule_id, self.as_of)
+        rule = self.rule(rule_id)
         assert rule.test is not None, f"{rule_id} has no test"
         answer = rule.test(self)
         self._append(rule, answer)
