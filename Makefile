@@ -33,7 +33,7 @@ install: $(STAMP)
 # Rebuilt when a source changes. Where it cannot be built (no C compiler), the sources run: the same results, slower;
 # and a source changed since its build is never shadowed by the old compiled module (src/atmpnav/compiled.py).
 COMPILED_MANIFEST := build/compiled-rules/manifest.json
-RULE_SOURCES := src/atmpnav/engine.py src/atmpnav/fact_paths.py src/atmpnav/compiled.py \
+RULE_SOURCES := src/atmpnav/engine.py src/atmpnav/fact_paths.py src/atmpnav/precedents.py src/atmpnav/compiled.py \
 	$(wildcard src/atmpnav/law/*.py src/atmpnav/law/eu/*.py src/atmpnav/text/*.py)
 
 $(COMPILED_MANIFEST): $(RULE_SOURCES) scripts/compile_rules.py | $(STAMP)

@@ -95,7 +95,7 @@ def synthetic(cases: int, queries: list[list[str]]) -> tuple[float, float, float
     rng = random.Random(14)
     generated = [rng.choices(pool, k=rng.choice(lengths)) for _ in range(cases)]
     start = time.perf_counter()
-    index = BM25Index(generated)
+    index = BM25Index.build(generated)
     build = time.perf_counter() - start
     times = []
     for query in queries:

@@ -32,8 +32,8 @@ INTERPRETED_VARIABLE = "ATMPNAV_INTERPRETED"
 
 # The code each verdict runs: the engine, every rule set with the helpers they share, and the reading of free text.
 # Not the package __init__ modules (they only register rule sets), nor the pydantic models (pydantic-core validates
-# them already), nor a module whose classes the text cache pickles (text/concepts.py, precedents.py: an instance of
-# a compiled frozen class cannot be unpickled).
+# them already), nor a module whose classes the text cache pickles (text/concepts.py: an instance of a compiled
+# frozen class cannot be unpickled; precedents.py caches plain data for that reason).
 COMPILED_MODULES = (
     "atmpnav.engine",
     "atmpnav.fact_paths",
@@ -62,6 +62,7 @@ COMPILED_MODULES = (
     "atmpnav.text.extract",
     "atmpnav.text.defaults",
     "atmpnav.text.classify",
+    "atmpnav.precedents",
 )
 
 STATUS = "interpreted (not checked yet)"  # set by choose(): what this process runs

@@ -9,6 +9,9 @@ The index is an inverted index with each posting's BM25 (Okapi) weight precomput
 costs one tokenisation and work proportional to the postings of its terms (not to the corpus),
 then a top-k selection. It is built on first use and cached on disk, keyed by the content hash of
 the corpus and of this module (:mod:`atmpnav.text.cache`); results equal rank-bm25's BM25Okapi.
+
+This module is compiled with the rules (:mod:`atmpnav.compiled`), so the cache holds plain data
+(:meth:`_Index.state`), never its instances: a compiled frozen class cannot be unpickled.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from functools import cache, lru_cache
 from importlib import resources
 from operator import itemgetter
-from typing import Any
+from typing import Any, ClassVar
 
 from atmpnav.errors import InputError
 from atmpnav.verdict import ATMP_OUTCOMES, Precedent
@@ -84,9 +88,13 @@ class Case:
         return f"{self.source}; {where}" if where else self.source
 
     def to_dict(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if k != "extra" and v not in (None, (), False)}
+        data = {k: v for k, v in self.field_values().items() if k != "extra" and v not in (None, (), False)}
         data.update({k: list(v) for k, v in data.items() if isinstance(v, tuple)})
         return data
+
+    def field_values(self) -> dict[str, Any]:
+        """Every field by name, in declaration order (also what the cache stores of a case)."""
+        return {f.name: getattr(self, f.name) for f in dataclass_fields(self)}
 
 
 def _corpus_text() -> str:
@@ -220,12 +228,15 @@ _SUFFIXES = ("ational", "ations", "ation", "itions", "ition", "ions", "ion", "in
 _WORD = re.compile(r"[a-z0-9_]+")
 
 
+def _source() -> bytes:
+    """This module's source, part of its cache keys (not ``__file__``: compiled, that is the extension module)."""
+    return resources.files("atmpnav").joinpath("precedents.py").read_bytes()
+
+
 @cache
 def _synonym_literals() -> tuple[frozenset[str] | None, ...]:
     """Per synonym pattern, the strings one of which a text must contain for it to match (None: always
     try it); worked out once and kept in the disk cache (parsing every pattern costs more than a start)."""
-    from pathlib import Path
-
     from atmpnav.text.cache import cached, content_key
 
     def work_out() -> tuple[frozenset[str] | None, ...]:
@@ -236,7 +247,7 @@ def _synonym_literals() -> tuple[frozenset[str] | None, ...]:
         except Exception:  # an unfamiliar regex engine: always try every pattern
             return (None,) * len(_SYNONYMS)
 
-    return cached("synonym-literals", content_key(Path(__file__).read_bytes()), work_out)
+    return cached("synonym-literals", content_key(_source()), work_out)
 
 
 @cache
@@ -298,14 +309,23 @@ class BM25Index:
     Python (the shipped corpus never needs numpy, which keeps start-up short); a query touching many
     postings (a large corpus) is scored with numpy."""
 
-    K1, B, EPSILON = 1.5, 0.75, 0.25
+    K1: ClassVar[float] = 1.5
+    B: ClassVar[float] = 0.75
+    EPSILON: ClassVar[float] = 0.25
     # Plain Python costs about 1 us per posting touched, numpy a fixed cost that grows with the corpus
     # (one score per document): numpy pays from a few thousand postings on a corpus of 10k cases or more.
     # The shipped corpus (about 150 cases) stays in Python and never imports numpy.
-    NUMPY_FROM = 3_000  # postings touched by one query
-    NUMPY_CORPUS = 10_000  # documents
+    NUMPY_FROM: ClassVar[int] = 3_000  # postings touched by one query
+    NUMPY_CORPUS: ClassVar[int] = 10_000  # documents
 
-    def __init__(self, docs: list[list[str]]) -> None:
+    def __init__(self, size: int, postings: dict[str, tuple[Sequence[int], Sequence[float]]]) -> None:
+        self.size = size
+        self.postings = postings  # term -> (documents that contain it, its BM25 weight in each)
+        self._arrays: dict[str, tuple[Any, Any]] = {}  # the postings as numpy arrays, made when first needed
+
+    @staticmethod
+    def build(docs: list[list[str]]) -> BM25Index:
+        """The index of ``docs`` (each a list of tokens)."""
         n = len(docs)
         lengths = [len(d) for d in docs]
         avgdl = sum(lengths) / n if n else 0.0
@@ -319,34 +339,36 @@ class BM25Index:
                     entry[0].append(doc_id)
                     entry[1].append(tf)
         idf = {t: math.log(n - len(d) + 0.5) - math.log(len(d) + 0.5) for t, (d, _) in postings.items()}
-        floor = self.EPSILON * (sum(idf.values()) / len(idf)) if idf else 0.0
-        k1, b = self.K1, self.B
+        floor = BM25Index.EPSILON * (sum(idf.values()) / len(idf)) if idf else 0.0
+        k1, b = BM25Index.K1, BM25Index.B
         norm = [k1 * (1 - b + b * length / avgdl) for length in lengths]
-        self.size = n
         # A large corpus keeps its postings as compact arrays (numpy reads them without copying, and
         # they hold a third of the memory of lists); a small one as lists, which plain Python walks
         # faster (no number object is made per posting read).
-        compact = n >= self.NUMPY_CORPUS
-        self.postings: dict[str, tuple[Sequence[int], Sequence[float]]] = {}
+        compact = n >= BM25Index.NUMPY_CORPUS
+        weighted: dict[str, tuple[Sequence[int], Sequence[float]]] = {}
         for term, (doc_ids, tfs) in postings.items():
             weight = idf[term] if idf[term] >= 0 else floor
             weights = [weight * (tf * (k1 + 1) / (tf + norm[d])) for d, tf in zip(doc_ids, tfs, strict=True)]
-            self.postings[term] = (array("l", doc_ids), array("d", weights)) if compact else (doc_ids, weights)
-        self._arrays: dict[str, tuple[Any, Any]] = {}
+            weighted[term] = (array("l", doc_ids), array("d", weights)) if compact else (doc_ids, weights)
+        return BM25Index(n, weighted)
 
-    def __getstate__(self) -> dict[str, Any]:
+    def state(self) -> dict[str, Any]:
+        """The index as plain values (what the cache stores); :meth:`from_state` makes it again."""
         return {"size": self.size, "postings": self.postings}
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.size, self.postings, self._arrays = state["size"], state["postings"], {}
+    @staticmethod
+    def from_state(state: dict[str, Any]) -> BM25Index:
+        return BM25Index(state["size"], state["postings"])
 
-    def _counts(self, query: list[str]) -> Counter[str]:
+    def counts(self, query: list[str]) -> Counter[str]:
+        """How often each query term the index knows occurs in ``query``."""
         return Counter(filter(self.postings.__contains__, query))
 
     def scores(self, query: list[str]) -> list[float]:
         """The BM25 score of every document (a query term counts as often as it occurs)."""
         out = [0.0] * self.size
-        for doc, score in self._sparse(self._counts(query)).items():
+        for doc, score in self._sparse(self.counts(query)).items():
             out[doc] = score
         return out
 
@@ -370,26 +392,36 @@ class BM25Index:
                 arrays = self._arrays[term] = (np.asarray(ids, dtype=np.int_), np.asarray(weights, dtype=float))
             parts.append((arrays[0], arrays[1] * count))
         docs = np.concatenate([d for d, _ in parts])
-        weights = np.concatenate([w for _, w in parts])
-        return np.bincount(docs, weights=weights, minlength=self.size)
+        scaled = np.concatenate([w for _, w in parts])
+        return np.bincount(docs, weights=scaled, minlength=self.size)
 
     def top(self, query: list[str], k: int, order: list[int] | None = None,
             skip: frozenset[int] = frozenset()) -> list[tuple[int, float]]:
         """The ``k`` best documents with a positive score, best first; ties by ``order`` (a rank per
         document, default: its position). ``skip``: documents to leave out."""
-        counts = self._counts(query)
+        counts = self.counts(query)
         if not counts or k <= 0:
             return []
         if self.size < self.NUMPY_CORPUS or sum(len(self.postings[t][0]) for t in counts) < self.NUMPY_FROM:
-            positive = [(d, s) for d, s in self._sparse(counts).items() if s > 0 and d not in skip]
-            if len(positive) > k:
-                # only a score within rounding of the k-th best can be among the k best once rounded
-                kth = sorted([s for _, s in positive], reverse=True)[k - 1]
-                positive = [(d, s) for d, s in positive if s >= kth - _ROUNDING]
-            rank = order or range(self.size)
-            # (-score, rank) orders best first, ties by rank; rank is unique, so d and s are never compared
-            scored = sorted((-round(s, 9), rank[d], d, s) for d, s in positive)
-            return [(d, float(s)) for _, _, d, s in scored[:k]]
+            return self.top_plain(counts, k, order, skip)
+        return self.top_numpy(counts, k, order, skip)
+
+    def top_plain(self, counts: Counter[str], k: int, order: list[int] | None,
+                  skip: frozenset[int]) -> list[tuple[int, float]]:
+        """:meth:`top` of the query term ``counts`` in plain Python (any corpus)."""
+        positive = [(d, s) for d, s in self._sparse(counts).items() if s > 0 and d not in skip]
+        if len(positive) > k:
+            # only a score within rounding of the k-th best can be among the k best once rounded
+            kth = sorted([s for _, s in positive], reverse=True)[k - 1]
+            positive = [(d, s) for d, s in positive if s >= kth - _ROUNDING]
+        rank = order or range(self.size)
+        # (-score, rank) orders best first, ties by rank; rank is unique, so d and s are never compared
+        scored = sorted((-round(s, 9), rank[d], d, s) for d, s in positive)
+        return [(d, float(s)) for _, _, d, s in scored[:k]]
+
+    def top_numpy(self, counts: Counter[str], k: int, order: list[int] | None,
+                  skip: frozenset[int]) -> list[tuple[int, float]]:
+        """:meth:`top` of the query term ``counts`` with numpy (the same ranking, faster on a large corpus)."""
         import numpy as np
 
         scores = self._dense(counts)
@@ -417,6 +449,17 @@ class _Index:
     groups: dict[str, frozenset[int]]  # same_case key -> positions of its cases
     canonical: tuple[int, ...]  # position of the case each case restates (itself if none)
 
+    def state(self) -> dict[str, Any]:
+        """The index as plain values (what the disk cache pickles); :meth:`from_state` rebuilds it."""
+        return {"cases": [c.field_values() for c in self.cases], "bm25": self.bm25.state(),
+                "doc_terms": self.doc_terms, "id_order": self.id_order, "groups": self.groups,
+                "canonical": self.canonical}
+
+    @staticmethod
+    def from_state(state: dict[str, Any]) -> _Index:
+        return _Index(tuple(Case(**fields) for fields in state["cases"]), BM25Index.from_state(state["bm25"]),
+                      state["doc_terms"], state["id_order"], state["groups"], state["canonical"])
+
 
 def _document(c: Case) -> str:
     parts = [c.title, c.text if c.text != c.title else "", str(c.extra.get("criterion", ""))]
@@ -435,18 +478,16 @@ def _build_index(text: str) -> _Index:
     groups = {k: frozenset(v) for k, v in members.items()}
     position = {c.id: i for i, c in enumerate(cases)}
     canonical = tuple(position.get(c.duplicate_of, i) if c.duplicate_of else i for i, c in enumerate(cases))
-    return _Index(cases, BM25Index(docs), tuple(frozenset(d) for d in docs), order, groups, canonical)
+    return _Index(cases, BM25Index.build(docs), tuple(frozenset(d) for d in docs), order, groups, canonical)
 
 
 @cache
 def _index() -> _Index:
-    from pathlib import Path
-
     from atmpnav.text.cache import cached, content_key
 
     text = _corpus_text()
-    key = content_key(text, Path(__file__).read_bytes())
-    return cached("precedent-index", key, lambda: _build_index(text))
+    key = content_key(text, _source())
+    return _Index.from_state(cached("precedent-index", key, lambda: _build_index(text).state()))
 
 
 def search(text: str, k: int = 5, exclude_id: str | None = None) -> list[Precedent]:
