@@ -229,7 +229,8 @@ _WORD = re.compile(r"[a-z0-9_]+")
 
 
 def _source() -> bytes:
-    """This module's source, part of its cache keys (not ``__file__``: compiled, that is the extension module)."""
+    """This module's source, part of its cache keys (read as a resource: compiled, the module object is the
+    extension module, not this file)."""
     return resources.files("atmpnav").joinpath("precedents.py").read_bytes()
 
 
