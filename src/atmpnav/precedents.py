@@ -451,7 +451,7 @@ class _Index:
     canonical: tuple[int, ...]  # position of the case each case restates (itself if none)
 
     def state(self) -> dict[str, Any]:
-        """The index as plain values (what the disk cache pickles); :meth:`from_state` rebuilds it."""
+        """The index as plain values (what the disk cache pickles); :meth:`from_state` makes it again."""
         return {"cases": [c.field_values() for c in self.cases], "bm25": self.bm25.state(),
                 "doc_terms": self.doc_terms, "id_order": self.id_order, "groups": self.groups,
                 "canonical": self.canonical}
