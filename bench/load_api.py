@@ -15,7 +15,7 @@ machine's load (``os.getloadavg``). Targets (issue 14): classify >= 0.6x, the pa
 The load generator is a minimal HTTP/1.1 client on asyncio streams (one request in flight per
 connection), so that the client itself costs little CPU next to the server on a 2-core machine.
 
-    python bench/load_api.py [--clients 50] [--seconds 5] [--rounds 3] [--workers N] [--check]
+    python bench/load_api.py [--clients 50] [--seconds 2] [--rounds 7] [--workers N] [--check]
 """
 
 from __future__ import annotations
@@ -207,9 +207,11 @@ def rate(phase: Phase) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=5.0, help="measured time per phase")
+    # Many short rounds rather than a few long ones: on a shared machine the speed drifts within minutes, and a
+    # median over seven rounds, each with its own baseline, moves less with it.
+    parser.add_argument("--seconds", type=float, default=2.0, help="measured time per phase")
     parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured time before each phase")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds (at least 3; medians are reported)")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds (at least 3; medians are reported)")
     parser.add_argument("--max-requests", type=int, default=50_000, help="cap per phase")
     parser.add_argument("--workers", type=int, default=None, help="server processes (default: as `atmpnav serve`)")
     parser.add_argument("--check", action="store_true", help="exit 1 unless every target is met without errors")
@@ -276,9 +278,10 @@ def main() -> int:
         met = endpoint.target is None or (endpoint.ratio >= endpoint.target and errors == 0)
         ok = ok and met
         median_rate = statistics.median(rate(p) for p in endpoint.phases)
+        spread = f"rounds {min(endpoint.ratios):.2f}-{max(endpoint.ratios):.2f}"
         print(f"{endpoint.name + ', ' + str(args.clients) + ' clients':<36} {median_rate:8.0f} req/s   "
-              f"{endpoint.ratio:4.2f}x   p99 {p99:7.1f} ms   errors {errors}   target >= {endpoint.target:.1f}x: "
-              f"{'met' if met else 'NOT met'}")
+              f"{endpoint.ratio:4.2f}x ({spread})   p99 {p99:7.1f} ms   errors {errors}   "
+              f"target >= {endpoint.target:.1f}x: {'met' if met else 'NOT met'}")
     return 1 if args.check and not ok else 0
 
 
