@@ -153,7 +153,7 @@ def test_the_classes_made_on_every_step_construct_in_compiled_code() -> None:
 
 def test_no_compiled_module_reads_its_own_file() -> None:
     """Compiled, ``__file__`` names the extension module, not the source (nor always a real path): a module that
-    needs its source (e.g. for a cache key) reads it with importlib.resources."""
+    needs its source (e.g. for a cache key) reads it as a resource (atmpnav.text.cache.source_files)."""
     for module in compiled.COMPILED_MODULES:
         lines = compiled.source_path(module).read_text(encoding="utf-8").splitlines()
         assert not [line for line in lines if "__file__" in line.split("#", 1)[0]], module

@@ -228,17 +228,11 @@ _SUFFIXES = ("ational", "ations", "ation", "itions", "ition", "ions", "ion", "in
 _WORD = re.compile(r"[a-z0-9_]+")
 
 
-def _source() -> bytes:
-    """This module's source, part of its cache keys (read as a resource: compiled, the module object is the
-    extension module, not this file)."""
-    return resources.files("atmpnav").joinpath("precedents.py").read_bytes()
-
-
 @cache
 def _synonym_literals() -> tuple[frozenset[str] | None, ...]:
     """Per synonym pattern, the strings one of which a text must contain for it to match (None: always
     try it); worked out once and kept in the disk cache (parsing every pattern costs more than a start)."""
-    from atmpnav.text.cache import cached, content_key
+    from atmpnav.text.cache import cached, content_key, source_files
 
     def work_out() -> tuple[frozenset[str] | None, ...]:
         try:
@@ -248,7 +242,7 @@ def _synonym_literals() -> tuple[frozenset[str] | None, ...]:
         except Exception:  # an unfamiliar regex engine: always try every pattern
             return (None,) * len(_SYNONYMS)
 
-    return cached("synonym-literals", content_key(_source()), work_out)
+    return cached("synonym-literals", content_key(*source_files("atmpnav", "precedents.py")), work_out)
 
 
 @cache
@@ -484,10 +478,10 @@ def _build_index(text: str) -> _Index:
 
 @cache
 def _index() -> _Index:
-    from atmpnav.text.cache import cached, content_key
+    from atmpnav.text.cache import cached, content_key, source_files
 
     text = _corpus_text()
-    key = content_key(text, _source())
+    key = content_key(text, *source_files("atmpnav", "precedents.py"))
     return _Index.from_state(cached("precedent-index", key, lambda: _build_index(text).state()))
 
 

@@ -33,6 +33,15 @@ def cache_dir() -> Path | None:
     return Path(base) / "atmpnav"
 
 
+def source_files(package: str, *files: str) -> list[bytes]:
+    """The source files of ``package`` whose code builds a cached value, for its key. Read as resources, not by a
+    module's ``__file__``: compiled (atmpnav/compiled.py), that names the extension module, not the source."""
+    from importlib import resources
+
+    folder = resources.files(package)
+    return [folder.joinpath(name).read_bytes() for name in files]
+
+
 def content_key(*parts: str | bytes) -> str:
     digest = hashlib.sha256(str(FORMAT).encode())
     for part in parts:

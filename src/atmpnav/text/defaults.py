@@ -72,7 +72,7 @@ def _text(name: str) -> str:
 def domain_defaults() -> Defaults:
     """Load and compile both files once per process (compiled patterns cached on disk by content)."""
 
-    from atmpnav.text.cache import cached, compile_all, content_key
+    from atmpnav.text.cache import cached, compile_all, content_key, source_files
 
     defaults_text, claims_text = _text("defaults.yaml"), _text("claims.yaml")
 
@@ -82,11 +82,10 @@ def domain_defaults() -> Defaults:
         return raw, parse_yaml(claims_text, "claims.yaml"), _layer_sources("types", raw["types"]), starts
 
     # the parsed files and the type scan's alternations (working them out parses every pattern) are
-    # cached with the compiled programs, keyed by both files and the code that builds them
-    # (the sources: compiled, a module's __file__ is not its source; concepts.py holds the cached classes)
-    code = resources.files("atmpnav.text")
-    key = content_key(defaults_text, claims_text,
-                      *(code.joinpath(name).read_bytes() for name in ("defaults.py", "extract.py", "concepts.py")))
+    # cached with the compiled programs, keyed by both files and the code that builds them (concepts.py holds
+    # the cached classes)
+    code = source_files("atmpnav.text", "defaults.py", "extract.py", "concepts.py")
+    key = content_key(defaults_text, claims_text, *code)
     raw, claims, scan_sources, starts = cached("defaults", key, parse)
     _, by_first, fallback, by_pair, by_first_only = scan_sources
     sources = [*by_first.values(), fallback, *by_pair.values(), *by_first_only.values(), raw["point_of_care"]]

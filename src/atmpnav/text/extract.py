@@ -471,13 +471,11 @@ def _compiled_layer(sources: LayerSources, compiled: Callable[[str], re.Pattern[
 def vocabulary() -> Vocabulary:
     """Load and compile vocabulary.yaml once per process; the compiled regular expressions come from
     the disk cache while vocabulary.yaml and this module are unchanged (atmpnav.text.cache)."""
-    from atmpnav.text.cache import cached, compile_program, content_key, regex_engine_key, regex_program
+    from atmpnav.text.cache import cached, compile_program, content_key, regex_engine_key, regex_program, source_files
 
     text = resources.files("atmpnav.text").joinpath("vocabulary.yaml").read_text(encoding="utf-8")
-    # this module's source and the cached classes' (not __file__: compiled, that is the extension module)
-    code = resources.files("atmpnav.text")
-    key = content_key(text, code.joinpath("extract.py").read_bytes(), code.joinpath("concepts.py").read_bytes(),
-                      regex_engine_key())
+    # this module's source and the cached classes'
+    key = content_key(text, *source_files("atmpnav.text", "extract.py", "concepts.py"), regex_engine_key())
     recipe = cached("vocabulary", key, lambda: _recipe(text))
     programs = recipe["programs"]
     ascii_programs = recipe["ascii_programs"]
