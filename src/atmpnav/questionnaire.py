@@ -335,6 +335,9 @@ class Session:
     name: str | None = None
     description: str | None = None
     order: list[str] = field(default_factory=list)  # facts in the order they were answered or skipped
+    # What the current answers give, computed once each (a page asks for the facts three times); rebuilt when the
+    # answers change. Callers never assign onto the facts they get (the engine and the views only read them).
+    _facts: tuple[Any, ProductFacts] | None = field(default=None, repr=False, compare=False)
     _envelope: tuple[Any, Envelope] | None = field(default=None, repr=False, compare=False)
 
     def _key(self) -> Any:
@@ -342,12 +345,16 @@ class Session:
                 self.description)
 
     def facts(self) -> ProductFacts:
-        facts = initial_facts()
-        for path, value in self.answers:
-            facts = with_fact(facts, path, value)
-        if self.name or self.description:
-            facts = facts.model_copy(update={"name": self.name or None, "description": self.description or None})
-        return facts
+        key = self._key()
+        if self._facts is None or self._facts[0] != key:
+            facts = initial_facts()
+            for path, value in self.answers:
+                facts = with_fact(facts, path, value)
+            if self.name or self.description:
+                facts = facts.model_copy(update={"name": self.name or None,
+                                                 "description": self.description or None})
+            self._facts = (key, facts)
+        return self._facts[1]
 
     def envelope(self) -> Envelope:
         key = self._key()

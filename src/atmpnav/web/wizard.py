@@ -24,7 +24,7 @@ from atmpnav.facts import (
     ProductFacts,
     with_fact,
 )
-from atmpnav.questionnaire import Pending, Session, initial_facts, presence_blocks
+from atmpnav.questionnaire import Pending, Session, presence_blocks
 from atmpnav.questions import QUESTIONS, Question
 from atmpnav.verdict import Verdict
 
@@ -187,7 +187,7 @@ class Wizard:
         return current
 
     def facts(self) -> ProductFacts:
-        return self.session().facts() if self.answers else initial_facts()
+        return self.session().facts()
 
     def verdicts(self) -> dict[str, Verdict]:
         return self.session().verdicts()
