@@ -89,6 +89,9 @@ def main() -> int:
                                                                   "import yaml; from pydantic import BaseModel"], None),
             Figure("(context) pydantic: import and build one model", [sys.executable, "-c",
                    "import yaml\nfrom pydantic import BaseModel\nclass M(BaseModel):\n    x: int"], None),
+            # The floor of any command on the prescribed stack (Typer, pydantic): the CLI library and one model.
+            Figure("(context) Typer, and one model built", [sys.executable, "-c",
+                   "import typer, yaml\nfrom pydantic import BaseModel\nclass M(BaseModel):\n    x: int"], None),
             Figure("(context) import the facts and verdict models",
                    [sys.executable, "-c", "import yaml, atmpnav.facts, atmpnav.verdict"], None),
             Figure("(context) import atmpnav.assess (no CLI)", [sys.executable, "-c", "import atmpnav.assess"], None),
