@@ -3,14 +3,12 @@ jurisdiction beside it, the answers given (each can be changed), and a saved dra
 
 from __future__ import annotations
 
-import typing
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import HTMLResponse, Response
 
 from atmpnav.assess import TEXT_MAX
@@ -19,16 +17,24 @@ from atmpnav.errors import InputError
 from atmpnav.questionnaire import is_borderline
 from atmpnav.questions import QUESTIONS
 from atmpnav.web import auth
-from atmpnav.web.pages import all_jurisdictions, facts_text, page, parse_facts_text, query_string, see_other
+from atmpnav.web.pages import (
+    all_jurisdictions,
+    facts_text,
+    page,
+    parse_facts_text,
+    query_model,
+    query_string,
+    see_other,
+)
 from atmpnav.web.wizard import MANIPULATION_GROUPS, Wizard, decode_value
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
 class QuestionnaireQuery(BaseModel):
-    """The questionnaire's query parameters, validated by one pydantic model: FastAPI's per-parameter
-    handling of thirteen parameters cost more than the rules. The same bounds as every other page,
-    and the same 422 ``validation_error`` (``in: query``, in this order) as a FastAPI parameter."""
+    """The questionnaire's query parameters, validated by one pydantic model (:func:`~atmpnav.web.pages.query_model`:
+    FastAPI's per-parameter handling of thirteen parameters cost more than the rules). The same bounds as every other
+    page, and the same 422 ``validation_error`` (``in: query``, in this order) as a FastAPI parameter."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -47,20 +53,7 @@ class QuestionnaireQuery(BaseModel):
 
     @classmethod
     def of(cls, request: Request) -> QuestionnaireQuery:
-        """As FastAPI reads parameters: every value of a list, the last value of anything else."""
-        params = request.query_params
-        given = {name: params.getlist(name) if name in _LIST_PARAMETERS else params[name]
-                 for name in params if name in _PARAMETERS}
-        try:
-            return cls.model_validate(given)
-        except ValidationError as exc:
-            raise RequestValidationError([{**error, "loc": ("query", *error["loc"])} for error in exc.errors()]) \
-                from None
-
-
-_PARAMETERS = frozenset(field.alias or name for name, field in QuestionnaireQuery.model_fields.items())
-_LIST_PARAMETERS = frozenset(name for name, field in QuestionnaireQuery.model_fields.items()
-                             if typing.get_origin(field.annotation) is list)
+        return query_model(cls, request)
 
 
 @router.get("/classify")

@@ -11,12 +11,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from markupsafe import Markup
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Engine
 from starlette.responses import HTMLResponse, Response
 
 from atmpnav.web import auth
 from atmpnav.web.dependencies import Db
-from atmpnav.web.pages import page, query_string
+from atmpnav.web.pages import page, query_model, query_string
 from atmpnav.web.templating import templates
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -52,15 +53,37 @@ class RegistryFilters:
                              as_of=self.as_of or None, q=self.q or None, sort=self.sort or None, engine=engine)
 
 
-async def registry_filters(  # a coroutine: FastAPI would run a plain function in the threadpool
-    region: Annotated[str, Query(max_length=8)] = "",
-    category: Annotated[str, Query(max_length=16)] = "",
-    status: Annotated[str, Query(max_length=32)] = "",
-    as_of: Annotated[str, Query(max_length=10)] = "",
-    q: Annotated[str, Query(max_length=200)] = "",
-    sort: Annotated[str, Query(max_length=20)] = "",
-) -> RegistryFilters:
-    return RegistryFilters(q=q, region=region, category=category, status=status, as_of=as_of, sort=sort)
+class RegistryQuery(BaseModel):
+    """The filters of the registry list as query parameters, validated by one model (:func:`query_model`)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    region: Annotated[str, Field(max_length=8)] = ""
+    category: Annotated[str, Field(max_length=16)] = ""
+    status: Annotated[str, Field(max_length=32)] = ""
+    as_of: Annotated[str, Field(max_length=10)] = ""
+    q: Annotated[str, Field(max_length=200)] = ""
+    sort: Annotated[str, Field(max_length=20)] = ""
+
+    def filters(self) -> RegistryFilters:
+        return RegistryFilters(q=self.q, region=self.region, category=self.category, status=self.status,
+                               as_of=self.as_of, sort=self.sort)
+
+
+class RegistryPageQuery(RegistryQuery):
+    """The list page's parameters: the filters, then which page of how many rows."""
+
+    page: Annotated[int, Field(ge=1, le=10_000)] = 1
+    per_page: Annotated[int, Field(ge=1, le=100)] = PAGE_SIZES[0]
+
+
+# Coroutines: FastAPI would run a plain function dependency in the threadpool.
+async def registry_filters(request: Request) -> RegistryFilters:
+    return query_model(RegistryQuery, request).filters()
+
+
+async def registry_page_query(request: Request) -> RegistryPageQuery:
+    return query_model(RegistryPageQuery, request)
 
 
 Filters = Annotated[RegistryFilters, Depends(registry_filters)]
@@ -70,9 +93,7 @@ Filters = Annotated[RegistryFilters, Depends(registry_filters)]
 async def registry(
     request: Request,
     engine: Db,
-    filters: Filters,
-    page_no: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=100)] = PAGE_SIZES[0],
+    query: Annotated[RegistryPageQuery, Depends(registry_page_query)],
 ) -> HTMLResponse:
     """The registry list. Its content depends only on the registry's generation, the query and the day, so it
     is rendered once per generation; showing it again reads only the generation (one query). On SQLite, a file
@@ -81,6 +102,7 @@ async def registry(
     page is made in the threadpool."""
     from atmpnav.registry.cache import loaded_snapshot
 
+    filters, page_no, per_page = query.filters(), query.page, query.per_page
     key = ("registry-page", *astuple(filters), page_no, per_page, date.today())
     if engine.dialect.name == "sqlite" and not auth.user_lookup_reads_database(request):
         snapshot = loaded_snapshot(engine)
