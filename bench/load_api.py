@@ -7,7 +7,8 @@ each client sends its next request when the previous answer arrives). Every phas
 time and in requests; only 127.0.0.1 is contacted.
 
 Each round runs, against the same server: ``/healthz`` (the baseline: server, middleware and HTTP overhead at
-the same concurrency; it is the app's first route, so it matches no other route first), ``POST /api/v1/classify``, ``GET /registry``, ``GET /classify`` (the
+the same concurrency; it is the app's first route, so it matches no other route first),
+``POST /api/v1/classify``, ``GET /registry``, ``GET /classify`` (the
 questionnaire's first page), and ``/healthz`` again; a figure is the endpoint's rate over the mean
 of the two healthz rates of its round, and the median over the rounds is reported, with the
 machine's load (``os.getloadavg``). Targets (issue 14): classify >= 0.6x, the pages >= 0.3x.
