@@ -163,7 +163,6 @@ def create_app(database_url: str | None = None, *, freeze_startup_objects: bool 
     app.add_middleware(errors.BodySizeLimit, limit=errors.MAX_BODY_BYTES)
     app.add_middleware(SecurityHeaders)
 
-
     # The first route: a liveness probe (a load balancer's, a process manager's) is answered without first trying
     # every other route; it is also the load benchmark's baseline of what any request costs.
     @app.get("/healthz", tags=["service"], summary="Liveness", response_model=HealthOut)

@@ -24,10 +24,10 @@ def page(request: Request, name: str, context: dict[str, Any], status_code: int 
     return templates().TemplateResponse(request, name, context, status_code=status_code)
 
 
-Query = TypeVar("Query", bound=BaseModel)
+QueryModel = TypeVar("QueryModel", bound=BaseModel)
 
 
-def query_model(model: type[Query], request: Request) -> Query:
+def query_model(model: type[QueryModel], request: Request) -> QueryModel:
     """A page's query parameters validated by one pydantic model, read as FastAPI reads parameters (every value of a
     list field, the last value of anything else, unknown names ignored), with the same 422 ``validation_error``
     (``loc`` starting with ``query``, in the fields' order). FastAPI's handling of each parameter on its own costs
