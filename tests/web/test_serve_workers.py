@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -69,7 +70,7 @@ def test_uvicorn_standard_is_installed_so_httptools_and_uvloop_are_used() -> Non
     assert AutoHTTPProtocol is HttpToolsProtocol
 
 
-def test_served_app_freezes_what_its_start_made(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_served_app_freezes_what_its_start_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What `serve` runs moves the objects of its start out of the garbage collector's scans (gc.freeze);
     an app built by create_app alone (a test, an embedding program) leaves the collector as it was."""
     import gc

@@ -244,9 +244,10 @@ def router_modules() -> tuple[ModuleType, ...]:
             gmp_api, documents_api, gmp_pages, compare_pages)
 
 
-def create_served_app() -> FastAPI:
-    """The app :func:`serve` runs in each worker process (uvicorn's factory)."""
-    return create_app(freeze_startup_objects=True)
+def create_served_app(database_url: str | None = None) -> FastAPI:
+    """The app :func:`serve` runs: in each worker process (uvicorn's factory, on ``$ATMPNAV_DATABASE_URL``), or
+    in this process on ``database_url``."""
+    return create_app(database_url, freeze_startup_objects=True)
 
 
 ENV_WORKERS = "ATMPNAV_WEB_WORKERS"
@@ -304,5 +305,5 @@ def serve(
             log_level=log_level, access_log=access_log, http=HTTP_PROTOCOL,
         )
         return
-    uvicorn.run(create_app(database_url, freeze_startup_objects=True), host=host, port=port, log_level=log_level,
-                access_log=access_log, http=HTTP_PROTOCOL)
+    uvicorn.run(create_served_app(database_url), host=host, port=port, log_level=log_level, access_log=access_log,
+                http=HTTP_PROTOCOL)
